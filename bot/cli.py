@@ -1,0 +1,174 @@
+"""The ``first48`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import settings as settings_module
+from bot.clock import Clock
+from bot.content import ContentError, build, read_folder
+from bot.settings import Settings, SettingsError
+from bot.timeline import Facts, QuietHours, compute
+
+logger = logging.getLogger("first48")
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Application"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram_app import Services, build_application
+
+    if not settings.telegram_token:
+        print("TELEGRAM_TOKEN is not set: starting the terminal demo (first48 chat).")
+        return cmd_chat(settings, args)
+    services = Services.create(settings)
+    application = build_application(services)
+    logger.info("first48 running against %s", settings.telegram_api_url)
+    application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    return 0
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram_app import Services
+    from bot.terminal import Terminal
+
+    database = getattr(args, "database", None) or ":memory:"
+    services = Services.create(Settings(**{**settings.__dict__, "database": Path(database)}))
+    asyncio.run(Terminal(services).run())
+    return 0
+
+
+def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
+    folder = Path(args.folder) if args.folder else settings.content_dir
+    content, problems = build(read_folder(folder))
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if content is None:
+        print(f"{errors} error(s): this content would not be loaded.", file=sys.stderr)
+        return 1
+    count = sum(len(bucket) for bucket in content.messages.values())
+    print(f"OK: {len(content.timeline)} timeline messages, {count} messages in "
+          f"{len(content.messages)} languages, {len(content.areas)} areas.")
+    return 0
+
+
+def _parse_moment(text: str, zone: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"--released: expected a date or date-time like 2026-03-06T10:00, got {text!r}")
+    if len(text) <= 10:
+        moment = datetime.combine(moment.date(), time(10, 0))
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def cmd_timeline(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        zone = ZoneInfo(args.tz or settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"--tz: unknown time zone {args.tz!r}")
+    content, problems = build(read_folder(settings.content_dir))
+    if content is None:
+        raise ContentError([p for p in problems if p.severity == "error"])
+    facts = Facts(_parse_moment(args.released, zone), zone, args.on_ost, args.housed)
+    quiet = QuietHours(settings.quiet_start, settings.quiet_end)
+    for planned in compute(content.timeline, facts, quiet):
+        message = content.message(planned.message.id, args.lang)
+        assert message is not None
+        local = planned.due_at.astimezone(zone)
+        held = "  (held: quiet hours)" if planned.due_at != planned.nominal_at else ""
+        print(f"{local:%a %Y-%m-%d %H:%M}  {planned.message.id:<34} {planned.message.topic}{held}")
+    return 0
+
+
+def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
+    import segno
+
+    from bot.companion import deep_link_payload
+
+    content, problems = build(read_folder(settings.content_dir))
+    if content is None:
+        raise ContentError([p for p in problems if p.severity == "error"])
+    try:
+        released = date.fromisoformat(args.released)
+    except ValueError:
+        raise SystemExit(f"--released: expected a date like 2026-03-06, got {args.released!r}")
+    area_id = None
+    if args.area:
+        from bot.areas import find_by_name
+
+        area = find_by_name(args.area, content.areas.values())
+        if area is None:
+            raise SystemExit(f"--area: unknown area {args.area!r}; see content/areas.yml")
+        area_id = area.id
+    link = f"https://t.me/{settings.bot_username}?start={deep_link_payload(released, area_id)}"
+    output = Path(args.qr or f"first48-{released:%Y%m%d}{'-' + area_id if area_id else ''}.png")
+    segno.make(link, error="m").save(str(output), scale=8, border=4)
+    print(link)
+    print(f"QR code: {output}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="first48", description="Peer-support companion for the weeks after release.")
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot (Telegram if TELEGRAM_TOKEN is set, else the terminal demo)",
+                              epilog="example: TELEGRAM_TOKEN=123:abc first48 run")
+    run.set_defaults(func=cmd_run)
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal as one person",
+                               epilog="example: first48 chat   (then type: I got out today, ::wait 6h)")
+    chat.add_argument("--database", help="keep the demo in this SQLite file (default: in memory)")
+    chat.set_defaults(func=cmd_chat)
+    content = commands.add_parser("content", help="work with the peer-written content")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate content; problems as file:line: message",
+                                        epilog="example: first48 content check")
+    check.add_argument("folder", nargs="?", help="content folder (default: FIRST48_CONTENT_DIR)")
+    check.set_defaults(func=cmd_content_check)
+    timeline = commands.add_parser("timeline", help="print the planned messages for a release",
+                                   epilog="example: first48 timeline --released 2026-03-06T10:00 --lang en --on-ost yes")
+    timeline.add_argument("--released", required=True, help="release date or date-time (local)")
+    timeline.add_argument("--lang", default="en", choices=["en", "fr", "de", "nl", "pt"])
+    timeline.add_argument("--tz", help="time zone, e.g. Europe/Paris (default: FIRST48_TIMEZONE)")
+    timeline.add_argument("--on-ost", default="unknown", choices=["yes", "no", "unknown"])
+    timeline.add_argument("--housed", default="unknown", choices=["yes", "no", "unknown"])
+    timeline.set_defaults(func=cmd_timeline)
+    link = commands.add_parser("link", help="print a deep link and write a QR code that pre-fill release day and area",
+                               epilog="example: first48 link --released 2026-03-06 --area Leeds")
+    link.add_argument("--released", required=True, help="release date, YYYY-MM-DD")
+    link.add_argument("--area", help="town or city from content/areas.yml")
+    link.add_argument("--qr", help="where to write the QR code PNG")
+    link.set_defaults(func=cmd_link)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = settings_module.from_environ()
+    except SettingsError as exc:
+        print(f"first48: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    try:
+        return args.func(settings, args)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("first48: the content has errors; run `first48 content check`.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,562 @@
+"""The conversation core: decides what first48 says. Adapters (Telegram, terminal) only translate.
+
+Order matters in ``handle``: the emergency detector runs on every text before anything else,
+needs nothing but the text, and is answered even if the database is unavailable.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlite_utils
+
+from bot import areas as area_search
+from bot.clock import Clock
+from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, Country, fill
+from bot.dates import parse_release_day
+from bot.detector import Detection, detect
+from bot.live_content import LiveContent
+from bot.outbox import Outbox
+from bot.settings import Settings
+from bot.store import People, Person
+from bot.timeline import QuietHours
+
+logger = logging.getLogger(__name__)
+
+# Release moment assumed when people give a day but not a time.
+ASSUMED_RELEASE_TIME = time(10, 0)
+# Country used for the emergency card when we don't know where someone is.
+COUNTRY_BY_LANGUAGE = {"en": "GB", "fr": "FR", "de": "DE", "nl": "BE", "pt": "PT"}
+ONBOARDING = ("release", "area", "ost", "housed")
+COMMANDS = ("start", "help", "overdose", "naloxone", "contacts", "settings", "pause", "resume",
+            "stop", "forget")
+_DEEP_LINK_RE = re.compile(r"^r(\d{8})(?:_([a-z0-9-]{1,40}))?$")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass
+class Reply:
+    """One message to the person."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    ask_location: str | None = None  # label of a "share location" keyboard button
+    remove_keyboard: bool = False
+    protect: bool = False
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Something a person did: typed, tapped, shared or sent."""
+
+    chat_id: int
+    text: str | None = None
+    callback: str | None = None
+    location: tuple[float, float] | None = None
+    media: str | None = None  # sticker, photo, voice, video, document, ...
+    edited: bool = False
+    language_hint: str | None = None  # the phone's language, from Telegram
+
+
+def deep_link_payload(released: date, area_id: str | None) -> str:
+    """The /start payload that pre-fills a release day and area (Telegram allows [A-Za-z0-9_-])."""
+    payload = f"r{released:%Y%m%d}"
+    return f"{payload}_{area_id}" if area_id else payload
+
+
+def parse_deep_link(payload: str) -> tuple[date | None, str | None]:
+    """(release day, area id) from a /start payload; garbage gives (None, None)."""
+    match = _DEEP_LINK_RE.match(payload.strip())
+    if not match:
+        return None, None
+    try:
+        day = datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None, None
+    return day, match.group(2)
+
+
+class Companion:
+    def __init__(self, db: sqlite_utils.Database, content: LiveContent, settings: Settings,
+                 clock: Clock) -> None:
+        self.people = People(db)
+        self.outbox = Outbox(db)
+        self.live = content
+        self.settings = settings
+        self.clock = clock
+        self.quiet = QuietHours(settings.quiet_start, settings.quiet_end)
+
+    @property
+    def content(self) -> ContentSet:
+        return self.live.current
+
+    # --- entry point ---
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Everything a person does comes through here; the answer is never empty."""
+        replies: list[Reply] = []
+        if incoming.text:
+            detection = detect(incoming.text, prefer=self._language_guess(incoming))
+            if detection:
+                replies += self.emergency(incoming, detection)
+        try:
+            person = self.people.by_chat(incoming.chat_id)
+            if replies:
+                # The card is the answer; don't also treat the words as an onboarding answer.
+                return replies + ([self.menu_reply(person.language)] if person else [])
+            replies += self._route(incoming, person)
+        except sqlite3.Error:
+            logger.exception("database error while answering")
+            language = self._language_guess(incoming)
+            replies.append(Reply(self.content.text(language, "error_try_again"),
+                                 self.menu_buttons(language)))
+        return replies or [self.menu_reply(self._language_guess(incoming))]
+
+    def _route(self, incoming: Incoming, person: Person | None) -> list[Reply]:
+        if incoming.callback is not None:
+            return self.on_button(incoming, person, incoming.callback)
+        text = (incoming.text or "").strip()
+        if text.startswith("/"):
+            command, _, args = text[1:].partition(" ")
+            command = command.split("@")[0].lower()
+            return self.on_command(incoming, person, command, args.strip())
+        if incoming.location is not None:
+            return self.on_location(person, *incoming.location)
+        if incoming.media or incoming.edited:
+            language = person.language if person else self._language_guess(incoming)
+            key = "edited_message" if incoming.edited else "media_received"
+            return [Reply(self.content.text(language, key), self.menu_buttons(language))]
+        if person is None or person.stopped:
+            return self.welcome(incoming)
+        return self.on_text(person, text)
+
+    # --- emergencies ---
+
+    def emergency(self, incoming: Incoming, detection: Detection) -> list[Reply]:
+        """The overdose and/or crisis card, in the language the person just wrote in."""
+        try:
+            person = self.people.by_chat(incoming.chat_id)
+        except sqlite3.Error:
+            person = None
+        logger.info("emergency card sent (overdose=%s crisis=%s pattern=%s)",
+                    detection.overdose, detection.crisis, detection.phrase)
+        cards = []
+        if detection.overdose:
+            cards.append(self.card("overdose-card", detection.language, person))
+        if detection.crisis:
+            cards.append(self.card("crisis-card", detection.language, person))
+        return cards
+
+    def card(self, card_id: str, language: str, person: Person | None) -> Reply:
+        message = self.content.message(card_id, language)
+        assert message is not None, "content checks guarantee the cards exist"
+        values = self.place_values(person, language)
+        buttons = [[Button(self.content.text(language, "button_naloxone_howto"), "naloxone")]]
+        return Reply(fill(message.body, values), buttons, emergency=True)
+
+    def country_for(self, person: Person | None, language: str) -> Country:
+        area = self.content.areas.get(person.area_id) if person and person.area_id else None
+        code = area.country if area else COUNTRY_BY_LANGUAGE.get(language, "GB")
+        return self.content.countries.get(code) or next(iter(self.content.countries.values()))
+
+    def place_values(self, person: Person | None, language: str) -> dict[str, str]:
+        country = self.country_for(person, language)
+        area = self.content.areas.get(person.area_id) if person and person.area_id else None
+        return {
+            "emergency_number": country.emergency_number,
+            "crisis_line": country.crisis_line,
+            "crisis_line_name": country.crisis_line_name,
+            "area": area.name if area else self.content.text(language, "your_area"),
+        }
+
+    # --- onboarding ---
+
+    def welcome(self, incoming: Incoming, payload: str = "") -> list[Reply]:
+        """Privacy note and consent; tapping a language agrees and starts. Nothing stored yet."""
+        language = self._language_guess(incoming)
+        day, area_id = parse_deep_link(payload) if payload else (None, None)
+        if area_id and area_id not in self.content.areas:
+            area_id = None
+        suffix = ""
+        if day:
+            suffix = f":{day:%Y%m%d}" + (f":{area_id}" if area_id else "")
+        buttons = [
+            [Button(LANGUAGE_NAMES[code], f"start:{code}{suffix}") for code in LANGUAGES[:3]],
+            [Button(LANGUAGE_NAMES[code], f"start:{code}{suffix}") for code in LANGUAGES[3:]],
+            [Button(self.content.text(language, "button_no_thanks"), "decline")],
+        ]
+        return [Reply(self.content.text(language, "welcome"), buttons)]
+
+    def begin(self, incoming: Incoming, language: str, day: date | None,
+              area_id: str | None) -> list[Reply]:
+        """Consent given: create the person, then ask what the deep link didn't pre-fill."""
+        now = self.clock.now()
+        person = self.people.create(incoming.chat_id, language, self.settings.timezone, now)
+        area = self.content.areas.get(area_id) if area_id else None
+        if area:
+            self.people.update(person.id, area_id=area.id, timezone=area.timezone)
+        replies = [Reply(self.content.text(language, "consent_thanks"))]
+        if day:
+            person = self._reload(person)
+            replies += self.set_release(person, day, onboarding=True)
+            return replies
+        return replies + [self.ask_release(language)]
+
+    def ask_release(self, language: str) -> Reply:
+        t = self.content.text
+        return Reply(t(language, "ask_release"), [[
+            Button(t(language, "button_today"), "rel:today"),
+            Button(t(language, "button_yesterday"), "rel:yesterday"),
+        ]])
+
+    def ask_area(self, language: str) -> Reply:
+        t = self.content.text
+        return Reply(t(language, "ask_area"), [[Button(t(language, "button_skip"), "area:skip")]],
+                     ask_location=t(language, "button_share_location"))
+
+    def ask_fact(self, language: str, fact: str) -> Reply:
+        t = self.content.text
+        return Reply(t(language, f"ask_{fact}"), [[
+            Button(t(language, "button_yes"), f"{fact}:yes"),
+            Button(t(language, "button_no"), f"{fact}:no"),
+            Button(t(language, "button_skip"), f"{fact}:skip"),
+        ]])
+
+    def next_step(self, person: Person) -> list[Reply]:
+        """Move past the question just answered: ask the next one, or finish."""
+        language = person.language
+        if person.released_at is None:
+            self.people.update(person.id, step="release")
+            return [self.ask_release(language)]
+        current = ONBOARDING.index(person.step) if person.step in ONBOARDING else -1
+        for step in ONBOARDING[current + 1:]:
+            if step == "area" and person.area_id:
+                continue  # pre-filled by a deep link
+            self.people.update(person.id, step=step)
+            if step == "area":
+                return [self.ask_area(language)]
+            return [self.ask_fact(language, step)]
+        self.people.update(person.id, step="done")
+        return [Reply(self.content.text(language, "onboarding_done"), self.menu_buttons(language))]
+
+    def set_release(self, person: Person, day: date, onboarding: bool) -> list[Reply]:
+        now = self.clock.now()
+        today = now.astimezone(person.zone).date()
+        if day == today:
+            released_at = now
+        else:
+            released_at = datetime.combine(day, ASSUMED_RELEASE_TIME, tzinfo=person.zone)
+        self.people.update(person.id, released_at=released_at)
+        person = self._reload(person)
+        result = self.outbox.plan(person, self.content, self.quiet, now, catch_up=True)
+        logger.info("timeline planned: %d upcoming, %d skipped", result.planned, result.skipped)
+        local = released_at.astimezone(person.zone)
+        said = self.content.text(person.language, "release_saved",
+                                 date=self._format_day(local.date(), person.language))
+        replies = [Reply(said)]
+        if onboarding:
+            replies += self.next_step(person)
+        else:
+            self.people.update(person.id, step="done")
+        return replies
+
+    def set_area(self, person: Person, area_id: str | None, onboarding: bool) -> list[Reply]:
+        language = person.language
+        if area_id is None:
+            text = self.content.text(language, "area_unknown")
+            self.people.update(person.id, area_id=None)
+        else:
+            area = self.content.areas[area_id]
+            self.people.update(person.id, area_id=area.id, timezone=area.timezone)
+            text = self.content.text(language, "area_saved", area=area.name)
+        person = self._reload(person)
+        self.replan(person)
+        replies = [Reply(text, remove_keyboard=True)]
+        if onboarding:
+            return replies + self.next_step(person)
+        self.people.update(person.id, step="done")
+        return replies + [self.menu_reply(language)]
+
+    def replan(self, person: Person, catch_up: bool = False) -> None:
+        if person.released_at is not None:
+            self.outbox.plan(person, self.content, self.quiet, self.clock.now(), catch_up=catch_up)
+
+    # --- buttons ---
+
+    def on_button(self, incoming: Incoming, person: Person | None, data: str) -> list[Reply]:
+        kind, _, value = data.partition(":")
+        if kind == "start":
+            parts = value.split(":")
+            language = parts[0] if parts[0] in LANGUAGES else "en"
+            day, area_id = (parse_deep_link(f"r{parts[1]}" + (f"_{parts[2]}" if len(parts) > 2
+                                                               else ""))
+                            if len(parts) > 1 else (None, None))
+            if person is not None and not person.stopped:
+                return [self.content_reply(person, "help")]
+            return self.begin(incoming, language, day, area_id)
+        if kind == "decline":
+            language = self._language_guess(incoming)
+            return [Reply(fill(self.content.text(language, "declined"),
+                               self.place_values(None, language)))]
+        if kind == "overdose":
+            language = person.language if person else self._language_guess(incoming)
+            return [self.card("overdose-card", language, person)]
+        if person is None or person.stopped:
+            return self.welcome(incoming)
+        language = person.language
+        if kind == "rel" and value in ("today", "yesterday"):
+            today = self.clock.now().astimezone(person.zone).date()
+            day = today if value == "today" else today - timedelta(days=1)
+            return self.set_release(person, day, onboarding=person.step in ONBOARDING)
+        if kind == "area" and value == "skip":
+            return self.set_area(person, None, onboarding=person.step in ONBOARDING)
+        if kind in ("ost", "housed") and value in ("yes", "no", "skip"):
+            return self.set_fact(person, "on_ost" if kind == "ost" else "housed", value)
+        if kind in ("naloxone", "contacts", "help", "peer", "menu", "settings", "pause", "resume"):
+            return self.on_command(incoming, person, kind, "")
+        if kind == "ans" and self.content.message(value, language):
+            return [self.content_reply(person, value)]
+        if kind == "set":
+            return self.on_setting(person, value)
+        if kind == "lang" and value in LANGUAGES:
+            self.people.update(person.id, language=value)
+            return [self.menu_reply(value, self.content.text(value, "language_saved"))]
+        if kind == "forget":
+            if value == "yes":
+                self.people.forget(incoming.chat_id)
+                logger.info("a person deleted their data")
+                return [Reply(self.content.text(language, "forget_done"), remove_keyboard=True)]
+            return [self.menu_reply(language, self.content.text(language, "forget_cancelled"))]
+        # Unknown or forged button data: a helpful menu, never an error.
+        return [self.menu_reply(language)]
+
+    def set_fact(self, person: Person, fact: str, value: str) -> list[Reply]:
+        stored = "unknown" if value == "skip" else value
+        self.people.update(person.id, **{fact: stored})
+        person = self._reload(person)
+        self.replan(person)
+        if person.step == "done":
+            return [self.menu_reply(person.language, self.content.text(person.language, "saved"))]
+        key = {"yes": "ack_yes", "no": "ack_no", "skip": "ack_skip"}[value]
+        return [Reply(self.content.text(person.language, f"{fact}_{key}"))] + self.next_step(person)
+
+    def on_setting(self, person: Person, value: str) -> list[Reply]:
+        language = person.language
+        t = self.content.text
+        if value == "release":
+            self.people.update(person.id, step="set_release")
+            return [self.ask_release(language)]
+        if value == "area":
+            self.people.update(person.id, step="set_area")
+            return [self.ask_area(language)]
+        if value == "lang":
+            return [Reply(t(language, "ask_language"), [
+                [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[:3]],
+                [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[3:]],
+            ])]
+        if value == "discreet":
+            self.people.update(person.id, discreet=not person.discreet)
+            key = "discreet_off" if person.discreet else "discreet_on"
+            return [self.menu_reply(language, t(language, key))]
+        return self.settings_menu(person)
+
+    # --- commands ---
+
+    def on_command(self, incoming: Incoming, person: Person | None, command: str,
+                   args: str) -> list[Reply]:
+        if command == "start":
+            if person is not None and not person.stopped and person.step == "done":
+                return [self.menu_reply(person.language, self.content.text(person.language,
+                                                                           "welcome_back"))]
+            if person is not None and not person.stopped:
+                return self.next_step(person)
+            return self.welcome(incoming, args)
+        if command == "overdose":
+            language = person.language if person else self._language_guess(incoming)
+            return [self.card("overdose-card", language, person)]
+        if person is None or person.stopped:
+            if command == "help":
+                return [self.content_reply(None, "help", self._language_guess(incoming))]
+            if command == "naloxone":
+                return [self.content_reply(None, "naloxone-howto",
+                                           self._language_guess(incoming))]
+            if command == "forget":
+                self.people.forget(incoming.chat_id)
+                return [Reply(self.content.text(self._language_guess(incoming), "forget_done"))]
+            return self.welcome(incoming)
+        language = person.language
+        t = self.content.text
+        match command:
+            case "help":
+                return [self.content_reply(person, "help")]
+            case "menu":
+                return [self.menu_reply(language)]
+            case "naloxone":
+                return [self.content_reply(person, "naloxone-howto")]
+            case "peer":
+                return [self.content_reply(person, "peer")]
+            case "contacts":
+                values = self.place_values(person, language)
+                return [Reply(fill(t(language, "contacts_soon"), values), [
+                    [Button(t(language, "button_ost"), "ans:ost"),
+                     Button(t(language, "button_shelter"), "ans:shelter")],
+                    [Button(t(language, "button_naloxone_where"), "ans:naloxone-where")],
+                ])]
+            case "settings":
+                return self.settings_menu(person)
+            case "pause":
+                self.people.update(person.id, paused=True)
+                return [Reply(t(language, "paused"), [[Button(t(language, "button_resume"),
+                                                              "resume")]])]
+            case "resume":
+                now = self.clock.now()
+                # Whatever fell due while paused is skipped, not sent in a burst.
+                self.outbox.skip_pending(person.id, "paused", now, before=now)
+                self.people.update(person.id, paused=False)
+                return [self.menu_reply(language, t(language, "resumed"))]
+            case "stop":
+                self.people.update(person.id, stopped=True)
+                self.outbox.skip_pending(person.id, "stopped", self.clock.now())
+                return [Reply(t(language, "stopped"), remove_keyboard=True)]
+            case "forget":
+                return [Reply(t(language, "forget_confirm"), [[
+                    Button(t(language, "button_forget_yes"), "forget:yes"),
+                    Button(t(language, "button_forget_no"), "forget:no"),
+                ]])]
+        return [self.menu_reply(language, t(language, "unknown_command"))]
+
+    def settings_menu(self, person: Person) -> list[Reply]:
+        language = person.language
+        t = self.content.text
+        discreet = t(language, "button_discreet_on" if person.discreet else "button_discreet_off")
+        return [Reply(t(language, "settings"), [
+            [Button(t(language, "button_set_release"), "set:release"),
+             Button(t(language, "button_set_area"), "set:area")],
+            [Button(t(language, "button_set_language"), "set:lang"),
+             Button(discreet, "set:discreet")],
+        ])]
+
+    # --- free text and locations ---
+
+    def on_text(self, person: Person, text: str) -> list[Reply]:
+        language = person.language
+        if person.step in ("release", "set_release"):
+            today = self.clock.now().astimezone(person.zone).date()
+            day = parse_release_day(text, today, language)
+            if day is None:
+                return [Reply(self.content.text(language, "release_not_understood"),
+                              self.ask_release(language).buttons)]
+            return self.set_release(person, day, onboarding=person.step == "release")
+        if person.step in ("area", "set_area"):
+            if text.lower() == self.content.text(language, "button_skip").lower():
+                return self.set_area(person, None, onboarding=person.step == "area")
+            area = area_search.find_by_name(text, self.content.areas.values())
+            if area is None:
+                return [Reply(self.content.text(language, "area_not_found"),
+                              [[Button(self.content.text(language, "button_skip"), "area:skip")]])]
+            return self.set_area(person, area.id, onboarding=person.step == "area")
+        if person.step in ("ost", "housed"):
+            answer = _yes_no(text)
+            if answer:
+                return self.set_fact(person, "on_ost" if person.step == "ost" else "housed",
+                                     answer)
+            return [self.ask_fact(language, person.step)]
+        return [self.menu_reply(language, self.content.text(language, "free_text"))]
+
+    def on_location(self, person: Person | None, lat: float, lon: float) -> list[Reply]:
+        if person is None or person.stopped:
+            return [Reply(self.content.text("en", "location_not_needed"))]
+        # The coordinates are used here and dropped: only the matched area is stored.
+        area = area_search.nearest(lat, lon, self.content.areas.values())
+        return self.set_area(person, area.id if area else None, person.step in ONBOARDING)
+
+    # --- rendering ---
+
+    def content_reply(self, person: Person | None, message_id: str,
+                      language: str | None = None) -> Reply:
+        language = language or (person.language if person else "en")
+        message = self.content.message(message_id, language)
+        if message is None:
+            return self.menu_reply(language)
+        text = fill(message.body, self.place_values(person, language))
+        buttons = self._content_buttons(message.buttons, language) or self.menu_buttons(language)
+        return Reply(text, buttons)
+
+    def render_reminder(self, person: Person, message_id: str) -> Reply | None:
+        """A timeline message as the person will see it; None if it no longer exists."""
+        message = self.content.message(message_id, person.language)
+        if message is None:
+            return None
+        language = person.language
+        body = fill(message.body, self.place_values(person, language))
+        body += f"\n\n<i>✍️ {self.content.text(language, 'written_by', author=message.author)}</i>"
+        if person.discreet:
+            # The lock screen shows only the neutral line; spoiler text is hidden in
+            # notifications, and protect_content stops forwarding and saving.
+            text = f"{self.content.text(language, 'discreet_line')}\n\n<tg-spoiler>{body}</tg-spoiler>"
+        else:
+            text = body
+        buttons = self._content_buttons(message.buttons, language)
+        return Reply(text, buttons, protect=person.discreet)
+
+    def _content_buttons(self, keys: tuple[str, ...], language: str) -> list[list[Button]]:
+        labels = {"overdose": "button_overdose", "naloxone": "button_naloxone",
+                  "contacts": "button_contacts", "peer": "button_peer", "menu": "button_menu"}
+        row = [Button(self.content.text(language, labels[key]), key) for key in keys]
+        return [row] if row else []
+
+    def menu_buttons(self, language: str) -> list[list[Button]]:
+        t = self.content.text
+        return [
+            [Button(t(language, "button_overdose"), "overdose"),
+             Button(t(language, "button_naloxone"), "naloxone")],
+            [Button(t(language, "button_contacts"), "contacts"),
+             Button(t(language, "button_peer"), "peer")],
+            [Button(t(language, "button_settings"), "settings"),
+             Button(t(language, "button_help"), "help")],
+        ]
+
+    def menu_reply(self, language: str, text: str | None = None) -> Reply:
+        return Reply(text or self.content.text(language, "menu"), self.menu_buttons(language))
+
+    # --- helpers ---
+
+    def _reload(self, person: Person) -> Person:
+        fresh = self.people.by_id(person.id)
+        assert fresh is not None
+        return fresh
+
+    def _language_guess(self, incoming: Incoming) -> str:
+        try:
+            person = self.people.by_chat(incoming.chat_id)
+        except sqlite3.Error:
+            person = None
+        if person is not None:
+            return person.language
+        hint = (incoming.language_hint or "en").split("-")[0].lower()
+        return hint if hint in LANGUAGES else "en"
+
+    def _format_day(self, day: date, language: str) -> str:
+        weekday = self.content.text(language, "weekdays").split()[day.weekday()]
+        return f"{weekday} {day.day}/{day.month}"
+
+
+def _yes_no(text: str) -> str | None:
+    words = set(re.findall(r"\w+", text.lower()))
+    if words & {"yes", "yeah", "yep", "ya", "y", "oui", "ja", "sim", "si", "jup", "yup"}:
+        return "yes"
+    if words & {"no", "nope", "nah", "n", "non", "nein", "nee", "nao", "não"}:
+        return "no"
+    if words & {"skip", "passer", "weiter", "overslaan", "saltar"}:
+        return "skip"
+    return None

@@ -1,0 +1,108 @@
+"""Delivers due reminders from the outbox, within Telegram's limits, and handles its errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.clock import Clock
+from bot.companion import Companion, Reply
+from bot.outbox import Due, Outbox, backoff
+
+logger = logging.getLogger(__name__)
+
+Sender = Callable[[int, Reply], Awaitable[object]]
+
+
+class Dispatcher:
+    """One ``tick`` claims what is due and sends it, spaced to stay under ``rate`` per second."""
+
+    def __init__(self, companion: Companion, outbox: Outbox, send: Sender, clock: Clock,
+                 rate: float = 20.0, batch_seconds: float = 1.0) -> None:
+        self.companion = companion
+        self.outbox = outbox
+        self.send = send
+        self.clock = clock
+        self.rate = rate
+        self.batch_seconds = batch_seconds
+        self.hold_until: datetime | None = None
+        self.sent = 0
+        self._last_send: dict[int, float] = {}  # person id -> loop time of their last message
+
+    async def tick(self) -> int:
+        """Send one batch; return how many rows were claimed."""
+        now = self.clock.now()
+        if self.hold_until is not None and now < self.hold_until:
+            return 0  # Telegram asked us to wait (429)
+        limit = max(1, int(self.rate * self.batch_seconds))
+        loop_now = asyncio.get_running_loop().time()
+        self._last_send = {p: t for p, t in self._last_send.items() if loop_now - t < 1.0}
+        batch = self.outbox.claim_due(now, limit, frozenset(self._last_send))
+        if not batch:
+            return 0
+        tasks = []
+        for index, due in enumerate(batch):
+            tasks.append(asyncio.create_task(self._deliver(due)))
+            if index < len(batch) - 1:
+                await asyncio.sleep(1 / self.rate)
+        await asyncio.gather(*tasks)
+        return len(batch)
+
+    async def _deliver(self, due: Due) -> None:
+        now = self.clock.now()
+        self._last_send[due.person_id] = asyncio.get_running_loop().time()
+        person = self.companion.people.by_id(due.person_id)
+        if person is None:
+            return  # forgotten meanwhile: the row went with them
+        reply = self.companion.render_reminder(person, due.message_id)
+        if reply is None:
+            self.outbox.mark_skipped(due.row_id, now, "message retired from content")
+            return
+        try:
+            await self.send(due.chat_id, reply)
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            logger.warning("Telegram asked us to wait %.0f s (429)", wait)
+            self.hold_until = self.clock.now() + timedelta(seconds=wait)
+            self.outbox.retry_at(due, self.hold_until, self.clock.now(), "429 flood control",
+                                 count_attempt=False)
+        except Forbidden:
+            # The person blocked the bot: stop, and never retry.
+            logger.info("a person blocked the bot; their reminders are stopped")
+            stamp = self.clock.now()
+            self.outbox.mark_failed(due.row_id, stamp, "blocked by the person (403)")
+            self.companion.people.mark_blocked(due.person_id, stamp)
+            self.outbox.skip_pending(due.person_id, "blocked by the person", stamp)
+        except BadRequest as exc:
+            logger.error("Telegram refused reminder %s: %s", due.message_id, exc.message)
+            self.outbox.mark_failed(due.row_id, self.clock.now(), f"refused: {exc.message}")
+        except (TimedOut, NetworkError) as exc:
+            # TimedOut is a NetworkError; 5xx answers arrive as NetworkError too.
+            stamp = self.clock.now()
+            logger.warning("sending failed (%s); will retry", type(exc).__name__)
+            self.outbox.retry_at(due, stamp + backoff(due.attempts), stamp,
+                                 f"{type(exc).__name__}: {exc.message}")
+        except TelegramError as exc:
+            stamp = self.clock.now()
+            logger.error("unexpected Telegram error (%s); will retry", type(exc).__name__)
+            self.outbox.retry_at(due, stamp + backoff(due.attempts), stamp, type(exc).__name__)
+        else:
+            self.outbox.mark_sent(due.row_id, self.clock.now())
+            self.sent += 1
+
+
+def _seconds(retry_after: object) -> float:
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)  # type: ignore[arg-type]

@@ -1,0 +1,111 @@
+"""Settings, read once from the environment and checked at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Secret:
+    """A string that never prints itself, so tokens stay out of logs and tracebacks."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: Secret = field(default_factory=lambda: Secret(""))
+    telegram_api_url: str = "https://api.telegram.org"
+    database: Path = Path("first48.db")
+    timezone: str = "Europe/London"
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+    bot_username: str = "first48_bot"
+    dispatch_interval: float = 1.0
+    dispatch_rate: float = 20.0
+    content_reload_interval: float = 30.0
+    log_level: str = "INFO"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _parse_hhmm(name: str, value: str) -> time:
+    try:
+        hours, minutes = value.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: expected HH:MM, got {value!r}") from exc
+
+
+def _parse_float(name: str, value: str, minimum: float) -> float:
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise SettingsError(f"{name}: expected a number, got {value!r}") from exc
+    if number < minimum:
+        raise SettingsError(f"{name}: must be at least {minimum}, got {value!r}")
+    return number
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (see the README table)."""
+    env = os.environ if environ is None else environ
+    zone = env.get("FIRST48_TIMEZONE", "Europe/London")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"FIRST48_TIMEZONE: unknown time zone {zone!r}") from exc
+    quiet = env.get("FIRST48_QUIET_HOURS", "22:00-08:00")
+    try:
+        quiet_start_text, quiet_end_text = quiet.split("-")
+    except ValueError as exc:
+        raise SettingsError(f"FIRST48_QUIET_HOURS: expected HH:MM-HH:MM, got {quiet!r}") from exc
+    content_dir = Path(env.get("FIRST48_CONTENT_DIR", str(DEFAULT_CONTENT_DIR)))
+    if not content_dir.is_dir():
+        raise SettingsError(f"FIRST48_CONTENT_DIR: {content_dir} is not a folder")
+    api_url = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingsError(f"TELEGRAM_API_URL: expected an http(s) URL, got {api_url!r}")
+    return Settings(
+        telegram_token=Secret(env.get("TELEGRAM_TOKEN", "").strip()),
+        telegram_api_url=api_url,
+        database=Path(env.get("FIRST48_DATABASE", "first48.db")),
+        timezone=zone,
+        content_dir=content_dir,
+        quiet_start=_parse_hhmm("FIRST48_QUIET_HOURS", quiet_start_text),
+        quiet_end=_parse_hhmm("FIRST48_QUIET_HOURS", quiet_end_text),
+        bot_username=env.get("FIRST48_BOT_USERNAME", "first48_bot").lstrip("@"),
+        dispatch_interval=_parse_float(
+            "FIRST48_DISPATCH_INTERVAL", env.get("FIRST48_DISPATCH_INTERVAL", "1"), 0.01
+        ),
+        dispatch_rate=_parse_float("FIRST48_DISPATCH_RATE", env.get("FIRST48_DISPATCH_RATE", "20"), 1),
+        content_reload_interval=_parse_float(
+            "FIRST48_CONTENT_RELOAD", env.get("FIRST48_CONTENT_RELOAD", "30"), 0.1
+        ),
+        log_level=env.get("FIRST48_LOG_LEVEL", "INFO").upper(),
+    )

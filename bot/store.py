@@ -1,0 +1,217 @@
+"""The SQLite file: schema, named migrations, and the people who use first48.
+
+We store the minimum: the Telegram chat id (needed to reply), the release moment, the area,
+the language and the answers to two optional questions. Never names, usernames, phone
+numbers, locations or message text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO text that sorts in time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+# --- migrations: append only; each runs once, in order, inside a transaction ---
+
+def m001_people_and_outbox(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL UNIQUE,
+            language TEXT NOT NULL DEFAULT 'en',
+            step TEXT NOT NULL DEFAULT 'release',
+            released_at TEXT,
+            timezone TEXT NOT NULL,
+            area_id TEXT,
+            on_ost TEXT NOT NULL DEFAULT 'unknown',
+            housed TEXT NOT NULL DEFAULT 'unknown',
+            discreet INTEGER NOT NULL DEFAULT 1,
+            paused INTEGER NOT NULL DEFAULT 0,
+            stopped INTEGER NOT NULL DEFAULT 0,
+            blocked_at TEXT,
+            pending TEXT,
+            consent_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'sending', 'sent', 'skipped', 'failed')),
+            reason TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (person_id, message_id)
+        )
+        """
+    )
+    # The dispatcher's question "what is due now?" must stay an index lookup.
+    db.execute("CREATE INDEX outbox_due ON outbox (status, next_attempt_at)")
+    db.execute(
+        """
+        CREATE TABLE content_snapshot (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            fingerprint TEXT NOT NULL,
+            files TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_people_and_outbox]
+
+
+def open_database(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating if needed) the database file, in WAL mode, fully migrated."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=5)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    db = sqlite_utils.Database(conn)
+    if str(path) != ":memory:":
+        db.enable_wal()
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        with db.conn:
+            db.execute("BEGIN")
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                [migration.__name__, iso(datetime.now(UTC))],
+            )
+        applied.append(migration.__name__)
+        logger.info("applied migration %s", migration.__name__)
+    return applied
+
+
+@dataclass
+class Person:
+    id: int
+    chat_id: int
+    language: str
+    step: str
+    released_at: datetime | None
+    timezone: str
+    area_id: str | None
+    on_ost: str
+    housed: str
+    discreet: bool
+    paused: bool
+    stopped: bool
+    blocked: bool
+    pending: dict[str, Any] | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Person:
+        return cls(
+            id=row["id"], chat_id=row["chat_id"], language=row["language"], step=row["step"],
+            released_at=from_iso(row["released_at"]) if row["released_at"] else None,
+            timezone=row["timezone"], area_id=row["area_id"], on_ost=row["on_ost"],
+            housed=row["housed"], discreet=bool(row["discreet"]), paused=bool(row["paused"]),
+            stopped=bool(row["stopped"]), blocked=row["blocked_at"] is not None,
+            pending=json.loads(row["pending"]) if row["pending"] else None,
+        )
+
+
+class People:
+    """Rows of the people table."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def by_chat(self, chat_id: int) -> Person | None:
+        rows = list(self.db.query("SELECT * FROM people WHERE chat_id = ?", [chat_id]))
+        return Person.from_row(rows[0]) if rows else None
+
+    def by_id(self, person_id: int) -> Person | None:
+        rows = list(self.db.query("SELECT * FROM people WHERE id = ?", [person_id]))
+        return Person.from_row(rows[0]) if rows else None
+
+    def create(self, chat_id: int, language: str, timezone: str, now: datetime) -> Person:
+        self.db.execute(
+            "INSERT INTO people (chat_id, language, timezone, consent_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, step = 'release', "
+            "stopped = 0, paused = 0, blocked_at = NULL",
+            [chat_id, language, timezone, iso(now)],
+        )
+        person = self.by_chat(chat_id)
+        assert person is not None
+        return person
+
+    def update(self, person_id: int, **fields: Any) -> None:
+        values = {}
+        for key, value in fields.items():
+            if isinstance(value, datetime):
+                value = iso(value)
+            elif key == "pending" and value is not None:
+                value = json.dumps(value)
+            elif isinstance(value, bool):
+                value = int(value)
+            values[key] = value
+        assignments = ", ".join(f"{key} = :{key}" for key in values)
+        self.db.execute(f"UPDATE people SET {assignments} WHERE id = :id", {**values, "id": person_id})
+
+    def mark_blocked(self, person_id: int, now: datetime) -> None:
+        self.db.execute("UPDATE people SET blocked_at = ? WHERE id = ?", [iso(now), person_id])
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row about this person."""
+        with self.db.conn:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "DELETE FROM outbox WHERE person_id IN (SELECT id FROM people WHERE chat_id = ?)",
+                [chat_id],
+            )
+            self.db.execute("DELETE FROM people WHERE chat_id = ?", [chat_id])
+
+    def active_ids(self) -> list[int]:
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM people WHERE released_at IS NOT NULL AND stopped = 0 "
+                "AND blocked_at IS NULL"
+            ).fetchall()
+        ]

@@ -1,0 +1,220 @@
+"""The Telegram adapter: builds the python-telegram-bot Application and translates in and out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.clock import Clock
+from bot.companion import COMMANDS, Companion, Incoming, Reply
+from bot.dispatcher import Dispatcher
+from bot.live_content import LiveContent
+from bot.outbox import Outbox
+from bot.settings import Settings
+from bot.store import open_database
+
+logger = logging.getLogger(__name__)
+
+# Retries for interactive replies: short, because a person is waiting.
+REPLY_ATTEMPTS = 3
+
+
+@dataclass
+class Services:
+    """Everything the adapters share: one database, one content store, one companion."""
+
+    settings: Settings
+    clock: Clock
+    live: LiveContent
+    companion: Companion
+    outbox: Outbox
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
+        clock = clock or Clock()
+        db = open_database(settings.database)
+        live = LiveContent(settings.content_dir, db)
+        return cls(settings, clock, live, Companion(db, live, settings, clock), Outbox(db))
+
+    def reload_content(self) -> bool:
+        """Reload content; on a change, re-plan everyone so new and retired messages apply."""
+        if not self.live.reload():
+            return False
+        for person_id in self.companion.people.active_ids():
+            person = self.companion.people.by_id(person_id)
+            if person is not None:
+                self.companion.replan(person)
+        return True
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """Telegram allows one keyboard per message: location request, inline buttons, or removal."""
+    if reply.ask_location:
+        rows = [[KeyboardButton(reply.ask_location, request_location=True)]]
+        rows += [[KeyboardButton(b.label) for b in row] for row in reply.buttons]
+        return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+    if reply.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+             for row in reply.buttons]
+        )
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def send(application: Application, chat_id: int, reply: Reply) -> None:
+    """Send one reply; errors go to the caller."""
+    await application.bot.send_message(
+        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply),
+        protect_content=reply.protect, disable_web_page_preview=True,
+    )
+
+
+async def send_now(application: Application, chat_id: int, reply: Reply) -> None:
+    """Send an interactive reply, waiting out 429s and retrying network errors a little."""
+    for attempt in range(1, REPLY_ATTEMPTS + 1):
+        try:
+            await send(application, chat_id, reply)
+            return
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
+        except NetworkError:
+            if attempt == REPLY_ATTEMPTS:
+                raise
+            await asyncio.sleep(0.5 * attempt)
+
+
+def _incoming(update: Update) -> Incoming | None:
+    """Translate a Telegram update into what the companion understands."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return None
+    user = update.effective_user
+    hint = user.language_code if user else None
+    if update.callback_query is not None:
+        return Incoming(chat.id, callback=update.callback_query.data or "", language_hint=hint)
+    message = update.effective_message
+    if message is None:
+        return None
+    if update.edited_message is not None:
+        return Incoming(chat.id, text=message.text, edited=True, language_hint=hint)
+    if message.location is not None:
+        location = (message.location.latitude, message.location.longitude)
+        return Incoming(chat.id, location=location, language_hint=hint)
+    if message.text:
+        return Incoming(chat.id, text=message.text, language_hint=hint)
+    kind = next((k for k in ("sticker", "photo", "voice", "video", "video_note", "audio",
+                             "document", "animation", "contact", "poll") if getattr(message, k)),
+                "other")
+    return Incoming(chat.id, media=kind, language_hint=hint)
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer any message, command, edit or button tap through the companion."""
+    incoming = _incoming(update)
+    if incoming is None:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            pass  # a stale button: the answer below still goes out
+    services: Services = context.bot_data["services"]
+    for reply in services.companion.handle(incoming):
+        await send_now(context.application, incoming.chat_id, reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error's type and place; never the update, which holds what someone wrote."""
+    error = context.error
+    logger.error("error while handling an update: %s", type(error).__name__,
+                 exc_info=(type(error), error, error.__traceback__) if error else None)
+
+
+async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send reminders that are due."""
+    dispatcher: Dispatcher = context.bot_data["dispatcher"]
+    await dispatcher.tick()
+
+
+async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pick up content changes."""
+    services: Services = context.bot_data["services"]
+    services.reload_content()
+
+
+async def post_init(application: Application) -> None:
+    """Recover half-sent reminders, register the command menu, and start the jobs."""
+    services: Services = application.bot_data["services"]
+    services.outbox.recover(services.clock.now())
+    content = services.live.current
+    commands = [BotCommand(c, content.text("en", f"command_{c}")) for c in COMMANDS]
+    try:
+        await application.bot.set_my_commands(commands)
+    except TelegramError as exc:
+        logger.warning("could not register the command menu (%s); carrying on",
+                       type(exc).__name__)
+    settings = services.settings
+    application.job_queue.run_repeating(dispatch_job, settings.dispatch_interval, first=0.1,
+                                        name="dispatch")
+    application.job_queue.run_repeating(reload_job, settings.content_reload_interval,
+                                        first=settings.content_reload_interval, name="content")
+
+
+def build_application(services: Services) -> Application:
+    """The one place that wires the bot together. Order matters: first match wins."""
+    settings = services.settings
+    api = settings.telegram_api_url
+    application = (
+        Application.builder()
+        .token(settings.telegram_token.reveal())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data["services"] = services
+
+    async def sender(chat_id: int, reply: Reply) -> None:
+        await send(application, chat_id, reply)
+
+    application.bot_data["dispatcher"] = Dispatcher(
+        services.companion, services.outbox, sender, services.clock,
+        rate=settings.dispatch_rate, batch_seconds=settings.dispatch_interval,
+    )
+    private = filters.ChatType.PRIVATE
+    application.add_handlers([
+        # Commands: /start (with deep-link payload), /help, /overdose, /stop, /forget, ...
+        CommandHandler(list(COMMANDS), on_update, filters=private),
+        # Button taps.
+        CallbackQueryHandler(on_update),
+        # Edits are checked for emergencies too.
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, on_update),
+        # Text (emergency detector first, inside the companion), locations, then anything else.
+        MessageHandler(filters.UpdateType.MESSAGE & private, on_update),
+    ])
+    application.add_error_handler(on_error)
+    return application
