@@ -24,6 +24,8 @@ def setup_logging(level: str) -> None:
     # httpx logs every request URL, and Telegram URLs contain the bot token.
     for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Application"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # A dispatch round still sending when the next is due is skipped on purpose; not news.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:

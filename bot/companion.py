@@ -466,7 +466,9 @@ class Companion:
                               [[Button(self.content.text(language, "button_skip"), "area:skip")]])]
             return self.set_area(person, area.id, onboarding=person.step == "area")
         if person.step in ("ost", "housed"):
-            answer = _yes_no(text)
+            labels = {self.content.text(language, f"button_{v}").lower(): v
+                      for v in ("yes", "no", "skip")}
+            answer = labels.get(text.lower()) or _yes_no(text)
             if answer:
                 return self.set_fact(person, "on_ost" if person.step == "ost" else "housed",
                                      answer)

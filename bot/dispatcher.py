@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram.error import (
     BadRequest,
@@ -36,27 +36,33 @@ class Dispatcher:
         self.clock = clock
         self.rate = rate
         self.batch_seconds = batch_seconds
-        self.hold_until: datetime | None = None
+        self.hold_until = 0.0  # loop time before which Telegram asked us not to send (429)
         self.sent = 0
         self._last_send: dict[int, float] = {}  # person id -> loop time of their last message
 
     async def tick(self) -> int:
-        """Send one batch; return how many rows were claimed."""
+        """Send one batch; return how many rows were claimed.
+
+        Sends go one at a time, so a crash leaves at most one message whose delivery we
+        could not record: after a restart that one is sent again, nothing is lost.
+        """
         now = self.clock.now()
-        if self.hold_until is not None and now < self.hold_until:
-            return 0  # Telegram asked us to wait (429)
-        limit = max(1, int(self.rate * self.batch_seconds))
-        loop_now = asyncio.get_running_loop().time()
-        self._last_send = {p: t for p, t in self._last_send.items() if loop_now - t < 1.0}
-        batch = self.outbox.claim_due(now, limit, frozenset(self._last_send))
-        if not batch:
+        loop = asyncio.get_running_loop()
+        if loop.time() < self.hold_until:
             return 0
-        tasks = []
+        limit = max(1, int(self.rate * self.batch_seconds))
+        self._last_send = {p: t for p, t in self._last_send.items() if loop.time() - t < 1.0}
+        batch = self.outbox.claim_due(now, limit, frozenset(self._last_send))
         for index, due in enumerate(batch):
-            tasks.append(asyncio.create_task(self._deliver(due)))
-            if index < len(batch) - 1:
-                await asyncio.sleep(1 / self.rate)
-        await asyncio.gather(*tasks)
+            if loop.time() < self.hold_until:
+                stamp = self.clock.now()
+                for waiting in batch[index:]:
+                    self.outbox.retry_at(waiting, stamp, stamp, "waiting for Telegram (429)",
+                                         count_attempt=False)
+                break
+            started = loop.time()
+            await self._deliver(due)
+            await asyncio.sleep(max(0.0, 1 / self.rate - (loop.time() - started)))
         return len(batch)
 
     async def _deliver(self, due: Due) -> None:
@@ -74,9 +80,10 @@ class Dispatcher:
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             logger.warning("Telegram asked us to wait %.0f s (429)", wait)
-            self.hold_until = self.clock.now() + timedelta(seconds=wait)
-            self.outbox.retry_at(due, self.hold_until, self.clock.now(), "429 flood control",
-                                 count_attempt=False)
+            self.hold_until = asyncio.get_running_loop().time() + wait
+            stamp = self.clock.now()
+            self.outbox.retry_at(due, stamp + timedelta(seconds=wait), stamp,
+                                 "429 flood control", count_attempt=False)
         except Forbidden:
             # The person blocked the bot: stop, and never retry.
             logger.info("a person blocked the bot; their reminders are stopped")

@@ -1,0 +1,673 @@
+"""Deterministic overdose and crisis detector.
+
+Every incoming text goes through :func:`detect` before anything else; a hit makes the bot
+answer at once with the overdose card and/or the crisis card. So this module is pure
+Python, has no I/O, builds all its tables at import time and scans a message in linear
+time. It is a list of phrases, not a model: every decision can be read here and tested.
+
+How a message is matched
+------------------------
+* :func:`normalise` folds case and accents ("Überdosis" -> "uberdosis"), splits on
+  anything that is not a letter or digit (emojis and punctuation vanish), glues English
+  negations back together ("won't" / "won t" / "wont" -> "wont") and shortens runs of 3+
+  equal letters to 2 ("heeelp" -> "heelp"; detect() then also tries them as single letters).
+* Each token is looked up exactly in the phrase vocabulary. Only if that fails, and only
+  for tokens of 5+ letters, one typo is forgiven (insert, delete, swap two neighbours,
+  or change one letter in words of 6+ letters); the first letter must be right, and real
+  words that are one typo away from a phrase word (``NO_FUZZ``) are never "corrected".
+  Short tokens ("od", "blue", "dood") only ever match exactly.
+* A phrase matches when its words appear in order with at most one extra word between
+  two of them ("he is not really breathing"), unless that extra word is a negation
+  ("lips not blue"). Matches never need the message to be only the phrase.
+
+Phrase syntax (the lists below)
+-------------------------------
+``a (b|c d|) e``   alternatives, multi-word allowed; an empty one makes the group optional.
+``=words``         the words must be adjacent (no extra word), for phrases where an
+                   extra word changes the meaning ("end [of] my life", "hang [it] myself").
+``!(x|y z) words`` not when the phrase is right after "x" (or after "x ?"), or right
+                   after "y z", in the same clause ("I don't want to die").
+``words !(x|y z)`` not when "x" or "y z" comes right after the phrase
+                   ("don't want to live in that hostel").
+Phrases are written in plain spelling, with accents and apostrophes; they are
+normalised exactly like messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+__all__ = ["LANGUAGES", "Detection", "detect", "normalise"]
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "nl", "pt")
+
+# --------------------------------------------------------------------------------------
+# Shared pieces of phrases
+# --------------------------------------------------------------------------------------
+
+# Negations that must not come just before a "wish" phrase ("I don't want to die").
+NOT_EN = "!(not|dont|never|didnt|doesnt|wont|wouldnt|cant|cannot)"
+NOT_FR = "!(pas|plus|jamais|ne|n)"
+NOT_DE = "!(nicht|nie|niemals|kein|keine|keinesfalls)"
+NOT_NL = "!(niet|nooit|geen)"
+NOT_PT = "!(nao|n|nunca|jamais|nem)"
+
+# Machines "stop responding" too; the card must not answer "the app is not responding".
+TECH_EN = (
+    "!(app|apps|bot|phone|site|website|page|screen|computer|laptop|pc|telegram|whatsapp|"
+    "server|system|link|button|program|programme|it|this|that|email|browser|game|device|"
+    "tv|network|signal|sim|wifi|council|office|number|line|landlord)"
+)
+TECH_DE = (
+    "!(app|handy|programm|telefon|seite|website|computer|pc|laptop|bildschirm|bot|es|das|"
+    "system|server|browser|spiel|gerat|telegram|whatsapp|amt|nummer|vermieter)"
+)
+TECH_NL = (
+    "!(app|telefoon|mobiel|programma|site|website|computer|pc|laptop|scherm|bot|het|dit|"
+    "dat|systeem|server|browser|spel|telegram|whatsapp|gemeente|nummer|verhuurder)"
+)
+
+# --------------------------------------------------------------------------------------
+# Overdose: someone is in danger right now (opioid overdose signs and the words for it)
+# --------------------------------------------------------------------------------------
+
+OVERDOSE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "(not|isn't|wasn't|ain't|stopped|quit|barely|hardly|no longer) breathing",
+        "(not|isn't|wasn't|barely|hardly) (breathin|breathing properly)",
+        "(can't|cannot|can not|couldn't|could not|unable to) (breathe|breath)",
+        "no (pulse|heartbeat|breath|breathing)",
+        "blue lips",
+        "(lips|face|fingertips|fingers|nails) (|are|is|look|looking|going|turning|gone|went) blue",
+        "=(turning|going|gone|went|turned|goin) blue",
+        "(won't|will not|doesn't|does not|didn't|did not) wake !(me|you|us|him|her|them|the|my"
+        "|your|our|early|before|till|until)",
+        "(can't|cannot|can not|couldn't|could not|unable to) wake (him|her|them|em|my|mate"
+        "|friend|up)"
+        " !(early|before|till|until|at|in the|on time)",
+        "(can't|cannot|couldn't) get (him|her|them|em) to wake",
+        "!(i|i'm|im|i am|we|we're|were) (not|isn't|wasn't|ain't) (waking|wakin) up",
+        "unconscious",
+        f"{TECH_EN} unresponsive",
+        f"{TECH_EN} (not|isn't|wasn't|ain't|stopped) (responding|reacting)"
+        " !(to my|to your|to messages|to texts|to calls|to emails|to email)",
+        f"{TECH_EN} (won't|doesn't|will not|does not) (respond|react)"
+        " !(to my|to your|to messages|to texts|to calls|to emails|to email)",
+        "!(vein|veins|lung|deal|plan|plans|tent|roof|ceiling|house|building|bridge|market"
+        "|economy|it|business|case|trial|talks|wall) collapsed !(vein|veins|lung)",
+        "(gurgling|death rattle)",
+        "od",
+        "oding",
+        "oded",
+        "=o d",
+        "overdose",
+        "overdosed",
+        "overdosing",
+        "=over (dose|dosed|dosing)",
+        "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
+        " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
+    ),
+    "fr": (
+        "(ne |n'|)respire (plus|pas|presque plus|à peine)"
+        " !(fort|vite|lentement|facilement|calmement|profondément|doucement|mieux|normalement"
+        "|bien)",
+        "(arrête|arrêté) de respirer",
+        "(peut|peux|arrive|arrives|arrivait|parvient) (plus|pas) (à |)respirer",
+        "lèvres (bleues|bleus|bleu|violettes)",
+        "lèvres (sont|deviennent|virent|toutes|devenues) (bleues|bleu|violettes)",
+        "(devient|devenu|devenue|vire|viré|virer) (bleu|bleue|violet)",
+        "(devient|devenu|devenue|est) tout (bleu|bleue)",
+        "(ne |)se (réveille|reveil|réveil) (pas|plus) !(avant|tôt|tard|le matin|la nuit|à|a|au|en)",
+        "(arrive|arrivons|réussis|parviens) (pas|plus) à (le|la|les|l') réveiller",
+        "inconscient",
+        "inconsciente",
+        "(sans|perdu|perd) connaissance",
+        "surdose",
+        "surdosé",
+        "overdose",
+        "overdosé",
+        "od",
+        "(ne |n'|)réagit (pas|plus|à rien)",
+    ),
+    "de": (
+        "atmet (nicht|kaum|nicht richtig)",
+        "keine atmung",
+        "(aufgehört|hört auf|hort auf) zu atmen",
+        "(kann|konnte) nicht atmen",
+        "(kriegt|bekommt) keine luft",
+        "(blaue|blau) lippen",
+        "lippen (|sind|werden|ganz) blau",
+        "(wird|läuft|lief) blau (an|)",
+        "blau angelaufen",
+        "wacht nicht auf",
+        "wird nicht (mehr |)wach",
+        "(kriege|kriegen|krieg|bekomme|bekommen) (ihn|sie) nicht wach",
+        "nicht wach zu (kriegen|bekommen)",
+        "bewusstlos",
+        "überdosis",
+        "überdosiert",
+        "überdosierung",
+        "od",
+        f"{TECH_DE} reagiert (nicht|auf nichts|kaum)",
+        "zusammengebrochen",
+        "!(vene|venen|lunge|system|server|markt) kollabiert",
+        "röchelt",
+    ),
+    "nl": (
+        "ademt (niet|nauwelijks|bijna niet|amper)",
+        "(gestopt|stopt|opgehouden) met ademen",
+        "kan niet ademen",
+        "(krijgt|kreeg) geen lucht",
+        "blauwe lippen",
+        "lippen (|zijn|worden|helemaal) blauw",
+        "(wordt|werd|loopt|liep) blauw (aan|)",
+        "blauw aangelopen",
+        "wordt niet wakker",
+        "(krijg|krijgen|krijgt) (hem|haar|ze) niet wakker",
+        "niet wakker te krijgen",
+        "bewusteloos",
+        "buiten bewustzijn",
+        "overdosis",
+        "overdose",
+        "overdosed",
+        "od",
+        f"{TECH_NL} reageert (niet|nergens op|nergens meer op)",
+        "in elkaar (gezakt|gestort)",
+        "zakt in elkaar",
+        "reutelt",
+    ),
+    "pt": (
+        "(não|n) respira",
+        "(não|n) (está|tá|estava|tava) (a respirar|respirando)",
+        "(não|n) (consegue|consigo) respirar",
+        "(parou|deixou) de respirar",
+        "mal (respira|respirando)",
+        "lábios (azuis|roxos|azul|roxo)",
+        "lábios (estão|ficaram|ficando|a ficar) (azuis|roxos)",
+        "(boca|cara) roxa",
+        "(ficou|ficando|ficar) azul",
+        "(não|n) acorda !(cedo|tarde|antes|até|a tempo|de manhã|com)",
+        "(não|n) (consigo|consegue|conseguimos) (acordar|acordá-lo|acordá-la)",
+        "inconsciente",
+        "desacordado",
+        "desacordada",
+        "overdose",
+        "sobredose",
+        "sobredosagem",
+        "overdosou",
+        "od",
+        "(não|n) (reage|está a reagir|tá reagindo|está reagindo)",
+    ),
+}
+
+# --------------------------------------------------------------------------------------
+# Crisis: suicidal intent or self-harm, said by the person writing
+# --------------------------------------------------------------------------------------
+
+CRISIS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "(kill|killing|killin|kil) (myself|meself|my self) !(laughing)",
+        "=(end|ending) it all",
+        "=(end|ending) my (own |)life",
+        "(take|taking) my (own |)life !(back)",
+        "suicide",
+        "suicidal",
+        f"{NOT_EN} (want|wanna|wana|ready|going) to die",
+        f"{NOT_EN} wanna die",
+        f"{NOT_EN} (want|wanna) to be dead",
+        "wish i (was|were) dead",
+        "(don't|do not) (want to|wanna) (live|be alive)"
+        " !(in|with|there|here|at|near|on|by|alone|together|round|around|back)",
+        "(don't|do not) (want to|wanna) be here (anymore|any more|no more)",
+        "better off dead",
+        "no (reason|point) (to live|in living|living)",
+        "nothing (left |)to live for",
+        "=(hang|hanging) (myself|meself|my self)",
+        "(jump|jumping) (off|from) (a|the) (bridge|building|roof|cliff|balcony)",
+        "(jump|throw myself) in front of (a|the) (train|bus|car|lorry|truck|tube)",
+        "=(cut|cutting) (myself|meself|my self) !(shaving|on|by accident|accidentally|while)",
+        "(slit|slitting|cut|cutting) my (wrists|wrist)",
+        "(self harm|self harming|selfharm)",
+        "unalive myself",
+    ),
+    "fr": (
+        "suicide",
+        "suicider",
+        "suicidé",
+        "suicidaire",
+        f"{NOT_FR} envie de (mourir|crever)",
+        "de plus en plus envie de (mourir|crever)",
+        f"{NOT_FR} (veux|voudrais|veut) (mourir|crever)",
+        "(veux|vais|voudrais|envie de|pense à|devrais) me tuer",
+        "me (pendre|flinguer)",
+        "me foutre en (l'air|lair)",
+        "me jeter sous un (train|métro|bus|camion)",
+        "me jeter (du|d'un|par la) (pont|fenêtre|immeuble)",
+        f"{NOT_FR} (veux|voudrais|envie d'|vais) en finir",
+        "en finir avec (la vie|tout|ma vie)",
+        "(mettre|mets|met) fin à (mes jours|ma vie)",
+        "(plus|pas) envie de vivre",
+        "(veux|voulais) (plus|pas) vivre !(ici|là|labas|avec|chez|dans|en|à|au|près|seul|seule)",
+        "marre de (vivre|la vie)",
+        "me (scarifier|scarifie|mutiler|mutile)",
+        "automutilation",
+        "(ouvrir|couper|taillader|trancher) les veines",
+        "mieux (mort|morte)",
+    ),
+    "de": (
+        "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
+        "(bring|bringe) mich um",
+        "selbstmord",
+        "selbstmordgedanken",
+        "suizid",
+        "suizidal",
+        "suizidgedanken",
+        "suizidgefährdet",
+        f"{NOT_DE} (will|möchte|wollte|würde gern|würde gerne) sterben",
+        "will tot sein",
+        "(lieber|besser) tot",
+        "nicht mehr leben",
+        "mit (allem|dem leben) schluss machen",
+        "schluss machen mit (allem|dem leben)",
+        "mir das leben nehmen",
+        "mir (was|etwas) antun",
+        "ritzen",
+        "ritze mich",
+        "(vor|unter) (den|einen) zug (werfen|springen)",
+        "von (der|einer) brücke springen",
+    ),
+    "nl": (
+        "zelfmoord",
+        "zelfmoordgedachten",
+        "zelfdoding",
+        "suïcidaal",
+        "suïcide",
+        "(mezelf|mijzelf|me) van kant (maken|te maken)",
+        "(mezelf|mijzelf|me) om het leven (brengen|te brengen)",
+        "(mezelf|mijzelf) (doden|ombrengen)",
+        f"{NOT_NL} (wil|wou|wilde) (dood|sterven|doodgaan|dood gaan)",
+        "!(hier|daar|thuis|samen) niet meer leven",
+        "er een (eind|einde) aan (maken|te maken|maak)",
+        "(mezelf|mijzelf|me) (ophangen|verhangen|snijden)",
+        "(beter|liever) dood",
+        "voor (de|een) trein (springen|te springen|spring)",
+    ),
+    "pt": (
+        "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
+        "suicídio",
+        "suicidar",
+        "suicida",
+        f"{NOT_PT} (quero|queria) morrer",
+        f"{NOT_PT} vontade de morrer",
+        "acabar com (tudo|a minha vida|a vida|minha vida)",
+        "(tirar|tirando) (a minha|minha|a própria|a minha própria) vida",
+        "(não|n) quero (viver|mais viver|continuar a viver|continuar vivendo)"
+        " !(aqui|ali|lá|com|em|na|no|perto|sozinho|sozinha)",
+        "(enforcar-me|me enforcar)",
+        "(automutilação|auto mutilação)",
+        "cortar os pulsos",
+        "melhor (morto|morta)",
+        "(me atirar|atirar-me|me jogar|jogar-me) (da|de uma) (ponte|janela)",
+    ),
+}
+
+# Intent to overdose: both cards apply.
+BOTH: dict[str, tuple[str, ...]] = {
+    "en": (
+        "(overdose|od|overdosing) on purpose",
+        "(take|taking) an overdose",
+        "(overdose|od) deliberately",
+        "deliberate overdose",
+    ),
+    "fr": ("(overdose|surdose|od) (exprès|volontaire|volontairement)",),
+    "de": ("absichtlich (eine |)überdosis", "überdosis mit absicht"),
+    "nl": ("expres (een |)overdosis",),
+    "pt": ("(overdose|sobredose) de propósito", "de propósito uma overdose"),
+}
+
+# Real words one typo away from a phrase word, that must never be "corrected" into it.
+# Found by running every word of the Debian word lists (wbritish, wfrench, wngerman, wdutch,
+# wportuguese, wbrazilian) through the fuzzy matcher and keeping those that could make a
+# false alarm in a real sentence ("handing myself in" is not "hanging myself").
+NO_FUZZ: frozenset[str] = frozenset(
+    """
+    overdoes overdone overdoing doing dozing doping breaching reaching loving liking
+    handing gargling walking
+    prendre perdre peindre pondre creer pleine livres lievres
+    lieben treten auffangen aushangen erlangen ritten rotzen lappen
+    rijzen ritsen opvangen omhangen vervangen verlangen streven doorgaan opbrengen
+    aborda abordar acordo morder contar esforcar enfocar
+    """.split()
+)
+
+# Words that, when skipped as the "one extra word", would flip the meaning.
+GAP_NEGATIONS: frozenset[str] = frozenset(
+    "not never dont pas jamais nicht nie kein keine niet nooit geen nao nunca nem".split()
+)
+
+# Clues for telling languages apart when a phrase ("overdose", "od") exists in several
+# and the caller gave no usable `prefer`.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and is he she my i im not to of it you help please what this".split()),
+    "fr": frozenset("le la les il elle est et je pas ne mon ma un une des que qui aide au".split()),
+    "de": frozenset("der die das und ist er sie ich nicht mein meine ein eine hilfe bitte".split()),
+    "nl": frozenset("het en hij zij ik niet mijn een van wat hulp alsjeblieft met ze".split()),
+    "pt": frozenset("o os e ele ela eu nao meu minha um uma que ajuda esta com ta".split()),
+}
+
+MAX_CHARS = 16_384  # Telegram caps text at 4096; a hard bound keeps the worst case small.
+
+# --------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_MARKS = re.compile("[\u0300-\u036f]")  # combining accents left behind by NFKD
+_WORD = re.compile(r"[^\W_]+")  # letters and digits; emojis and punctuation split words
+_CLAUSES = re.compile(r"[.!?;:,\n]+")  # "No, I want to die": a negation does not cross these
+# "won't" / "won t": the apostrophe splits the word, so glue "n" + "t" back into "wont".
+_NT = re.compile(r"(?<=[^\W\d_]n)[^\w.!?;:,\n]+t\b")
+_RUN = re.compile(r"([^\W\d_])\1{2,}")  # the same letter 3+ times
+_UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, ligatures spelled out (ß->ss via casefold)."""
+    text = text.casefold().translate(_LIGATURES)
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
+    """Tokens, whether each had a stretched letter run, whether a clause break precedes it."""
+    text = _NT.sub("t", _fold(text[:MAX_CHARS]))
+    toks: list[str] = []
+    broken: list[bool] = []
+    for clause in _CLAUSES.split(text):  # findall per clause keeps the loop in C
+        words = _WORD.findall(clause)
+        if words:
+            toks += words
+            broken.append(True)
+            broken += [False] * (len(words) - 1)
+    stretched = [False] * len(toks)
+    if _RUN.search(text):  # rare: only then pay for a per-token pass
+        for k, tok in enumerate(toks):
+            toks[k], n = _RUN.subn(r"\1\1", tok)
+            stretched[k] = n > 0
+    return toks, stretched, broken
+
+
+def normalise(text: str) -> list[str]:
+    """Tokens as the detector sees them: folded, accent-free, "won't" -> "wont",
+    letter runs of 3+ cut to 2 ("heeelp" -> "heelp"); punctuation and emojis dropped."""
+    if not isinstance(text, str):
+        return []
+    return _tokens(text)[0]
+
+
+# --------------------------------------------------------------------------------------
+# Building the tables (import time)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Result of :func:`detect`. `phrase` comes from the lists above, never from user text."""
+
+    overdose: bool
+    crisis: bool  # suicidal intent / self-harm
+    language: str  # language of the phrase that matched
+    phrase: str  # the phrase that matched, as written in the lists (for logs)
+
+
+@dataclass
+class _Pattern:
+    words: tuple[str, ...]  # canonical (accent-free) words
+    strict: bool  # no extra word allowed between words
+    before: tuple[tuple[str, ...], ...]  # must not come right before
+    after: tuple[tuple[str, ...], ...]  # must not come right after
+    labels: dict[str, str]  # language -> this spelling of the phrase as written
+    order: int  # position in the lists: breaks ties the same way on every run
+    overdose: bool = False
+    crisis: bool = False
+
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+_BEFORE = re.compile(r"^\s*!\(([^()]*)\)\s*")
+_AFTER = re.compile(r"\s*!\(([^()]*)\)\s*$")
+
+
+def _expand(spec: str) -> Iterator[str]:
+    """All spellings of a pattern with (a|b|) groups."""
+    m = _GROUP.search(spec)
+    if not m:
+        yield " ".join(spec.split())
+        return
+    for alt in m.group(1).split("|"):
+        yield from _expand(spec[: m.start()] + " " + alt + " " + spec[m.end() :])
+
+
+def _alternatives(group: str | None) -> tuple[tuple[str, ...], ...]:
+    if not group:
+        return ()
+    return tuple(tuple(_tokens(alt)[0]) for alt in group.split("|") if alt.strip())
+
+
+def _surfaces(word: str) -> set[str]:
+    """Spellings of one phrase word: accents stripped, and German umlauts as ae/oe/ue."""
+    out = {w for w in _tokens(word)[0]}
+    out.update(_tokens(word.lower().translate(_UMLAUT))[0])
+    return out
+
+
+_SURFACE: dict[str, str] = {}  # every accepted spelling -> canonical word
+# Patterns are looked up by their least common word (the longest: "breathing", not "not"),
+# so a long chatty message only pays for the few phrases whose rare word it contains.
+_BY_ANCHOR: dict[str, list[_Pattern]] = {}
+
+
+def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[tuple, _Pattern]) -> None:
+    body = spec
+    before = after = None
+    if m := _BEFORE.match(body):
+        before, body = m.group(1), body[m.end() :]
+    if m := _AFTER.search(body):
+        after, body = m.group(1), body[: m.start()]
+    strict = body.startswith("=")
+    body = body.lstrip("=")
+    for variant in _expand(body):
+        words: list[str] = []
+        for raw in variant.split():
+            toks = _tokens(raw)[0]  # "l'air" is two words, "won't" one
+            if len(toks) == 1:
+                for s in _surfaces(raw):
+                    _SURFACE.setdefault(s, toks[0])
+            else:
+                for t in toks:
+                    _SURFACE.setdefault(t, t)
+            words.extend(toks)
+        if not words:
+            continue
+        key = (tuple(words), strict, _alternatives(before), _alternatives(after))
+        pat = seen.get(key)
+        if pat is None:
+            pat = seen[key] = _Pattern(key[0], strict, key[2], key[3], {}, len(seen))
+            _BY_ANCHOR.setdefault(max(words, key=len), []).append(pat)
+        pat.labels.setdefault(lang, variant)
+        pat.overdose |= overdose
+        pat.crisis |= crisis
+
+
+def _build() -> None:
+    seen: dict[tuple, _Pattern] = {}
+    for table, od, cr in ((OVERDOSE, True, False), (CRISIS, False, True), (BOTH, True, True)):
+        for lang, specs in table.items():
+            for spec in specs:
+                _add(lang, spec, od, cr, seen)
+
+
+_build()
+
+# Fuzzy index: only words of 5+ letters take part. _DELETES maps every word and every
+# one-letter deletion of it to the words it came from (the "symmetric delete" trick), so a
+# token is compared with a handful of candidates instead of the whole vocabulary.
+_FUZZY_WORDS: frozenset[str] = frozenset(s for s in _SURFACE if len(s) >= 5)
+_DELETES: dict[str, set[str]] = {}
+for _w in _FUZZY_WORDS:
+    for _i in range(len(_w)):
+        _DELETES.setdefault(_w[:_i] + _w[_i + 1 :], set()).add(_w)
+del _w, _i
+
+
+def _one_typo(tok: str, word: str) -> bool:
+    """True if `tok` is `word` with one typo we trust (first letter kept)."""
+    if tok[0] != word[0]:
+        return False
+    lt, lw = len(tok), len(word)
+    if lt == lw:
+        diff = [k for k in range(lt) if tok[k] != word[k]]
+        if len(diff) == 1:
+            return lw >= 6  # in 5-letter words a changed letter is too often another word
+        if len(diff) == 2:
+            a, b = diff
+            return b == a + 1 and tok[a] == word[b] and tok[b] == word[a]
+        return False
+    short, long_ = (tok, word) if lt < lw else (word, tok)
+    if len(long_) - len(short) != 1:
+        return False
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+
+
+def _fuzzy(tok: str) -> set[str]:
+    cands: set[str] = set(_DELETES.get(tok, ()))  # a letter was left out
+    for i in range(len(tok)):
+        d = tok[:i] + tok[i + 1 :]
+        if d in _FUZZY_WORDS:  # a letter was added
+            cands.add(d)
+        cands.update(_DELETES.get(d, ()))  # a letter was changed, or two swapped
+    return {_SURFACE[w] for w in cands if _one_typo(tok, w)}
+
+
+def _unstretch(tok: str) -> Iterable[str]:
+    """Undo stretching: "heelp" may be "heeelp" (help) or a real double, so try both."""
+    doubles = [k for k in range(1, len(tok)) if tok[k] == tok[k - 1]][:4]
+    for keep in itertools.product((True, False), repeat=len(doubles)):
+        drop = {k for k, kept in zip(doubles, keep, strict=True) if not kept}
+        yield "".join(c for k, c in enumerate(tok) if k not in drop)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _resolve(tok: str, stretched: bool) -> tuple[str, ...]:
+    """Canonical phrase words this token can stand for (usually none), sorted so that the
+    result never depends on set order (which changes with PYTHONHASHSEED)."""
+    forms = tuple(_unstretch(tok)) if stretched else (tok,)
+    found = {_SURFACE[f] for f in forms if f in _SURFACE}
+    if not found:
+        for f in forms:
+            if len(f) >= 5 and f not in NO_FUZZ:
+                found |= _fuzzy(f)
+    return tuple(sorted(found))
+
+
+# --------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------
+
+
+def _blocked_before(pat: _Pattern, i: int, toks: list[str], broken: list[bool]) -> bool:
+    """A blocker sits right before token i, in the same clause (single words: 2 back)."""
+    for seq in pat.before:
+        n = len(seq)
+        start = i - n
+        if start >= 0 and not any(broken[start + 1 : i + 1]) and tuple(toks[start:i]) == seq:
+            return True
+        if n == 1 and i >= 2 and not broken[i] and not broken[i - 1] and toks[i - 2] == seq[0]:
+            return True
+    return False
+
+
+def _blocked_after(pat: _Pattern, j: int, toks: list[str], broken: list[bool]) -> bool:
+    """A blocker comes right after token j, in the same clause."""
+    for seq in pat.after:
+        end = j + 1 + len(seq)
+        if end <= len(toks) and not any(broken[j + 1 : end]) and tuple(toks[j + 1 : end]) == seq:
+            return True
+    return False
+
+
+def _ends(pat: _Pattern, i: int, toks: list[str], res: list[tuple[str, ...]]) -> Iterator[int]:
+    """Last token index of each way `pat` matches starting at token i."""
+    words, n = pat.words, len(toks)
+    stack = [(1, i)]
+    while stack:
+        k, j = stack.pop()
+        if k == len(words):
+            yield j
+            continue
+        want = words[k]
+        if not pat.strict and j + 2 < n and toks[j + 1] not in GAP_NEGATIONS:
+            if want in res[j + 2]:
+                stack.append((k + 1, j + 2))
+        if j + 1 < n and want in res[j + 1]:
+            stack.append((k + 1, j + 1))
+
+
+def _guess_language(langs: Iterable[str], toks: list[str]) -> str:
+    """Pick among `langs` by counting common words of each language in the message."""
+    ordered = [lang for lang in LANGUAGES if lang in langs]
+    scores = {lang: sum(t in STOPWORDS[lang] for t in toks) for lang in ordered}
+    return max(ordered, key=lambda lang: scores[lang])  # ties: first in LANGUAGES
+
+
+def detect(text: str, prefer: str | None = None) -> Detection | None:
+    """Check one message for an overdose or a suicidal crisis.
+
+    `prefer` is the user's language; it decides which language to report when the
+    matched phrase exists in several ("overdose", "od"). Returns None when nothing matched.
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    toks, stretched, broken = _tokens(text)
+    res = [_resolve(t, s) for t, s in zip(toks, stretched, strict=True)]
+
+    where: dict[str, list[int]] = {}  # phrase word -> token positions
+    for i, cands in enumerate(res):
+        for word in cands:
+            where.setdefault(word, []).append(i)
+
+    overdose = crisis = False
+    best: tuple[tuple[int, ...], _Pattern] | None = None
+    for anchor in where:
+        for pat in _BY_ANCHOR.get(anchor, ()):
+            for i in where.get(pat.words[0], ()):
+                if pat.before and _blocked_before(pat, i, toks, broken):
+                    continue
+                ends = [
+                    j for j in _ends(pat, i, toks, res) if not _blocked_after(pat, j, toks, broken)
+                ]
+                if not ends:
+                    continue
+                overdose |= pat.overdose
+                crisis |= pat.crisis
+                # Report the most urgent hit, then one in the user's language, then the
+                # first, then the tightest (fewest extra words), then the earliest listed.
+                gaps = min(ends) - i + 1 - len(pat.words)
+                rank = (not pat.overdose, prefer not in pat.labels, i, gaps, pat.order)
+                if best is None or rank < best[0]:
+                    best = (rank, pat)
+    if best is None:
+        return None
+    pat = best[1]
+    if prefer in pat.labels:
+        lang = prefer
+    elif len(pat.labels) == 1:
+        lang = next(iter(pat.labels))
+    else:
+        lang = _guess_language(pat.labels, toks)
+    return Detection(overdose=overdose, crisis=crisis, language=lang, phrase=pat.labels[lang])

@@ -1,0 +1,523 @@
+"""Tests for bot.detector: what must raise the alarm, what must not, and that it never breaks."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from bot.detector import LANGUAGES, Detection, detect, normalise
+
+# --------------------------------------------------------------------------------------
+# Positive examples: someone is overdosing
+# --------------------------------------------------------------------------------------
+
+OVERDOSE_CASES: dict[str, list[str]] = {
+    "en": [
+        "he's not breathing",
+        "HE IS NOT REALLY BREATHING",
+        "my mate isnt breathin properly help",
+        "she stopped breathing!!!",
+        "he cant breath",
+        "help he's not breating",  # a letter left out
+        "heeelp hes nooot breathing",  # stretched letters
+        "he's barely breathinggg",
+        "his lips are going blue",
+        "blue lips 😱",
+        "she's turning blue",
+        "he won't wake up",
+        "he won t wake up",
+        "I can't wake him",
+        "my boyfriend is unconcious",
+        "she's unresponsive",
+        "he's not responding to anything",
+        "I think he OD'd",
+        "she's overdosing",
+        "he just overdosed on gear",
+        "he took too much, what do I do",
+        "my friend collapsed in the toilet",
+        "he's gurgling and won't wake",
+        "no pulse",
+    ],
+    "fr": [
+        "il ne respire plus",
+        "IL RESPIRE PLUS",
+        "elle respire pas !!",
+        "mon pote respire presque plus",
+        "il respiiire plus",
+        "il ne respirre plus",  # typo
+        "ses lèvres sont bleues",
+        "levres bleues",
+        "il devient tout bleu",
+        "il se reveille pas",
+        "elle ne se réveille plus",
+        "j'arrive pas à le réveiller",
+        "il est inconscient",
+        "elle est inconsciente",
+        "il a fait une overdose",
+        "je crois qu'il fait une od",
+        "surdose d'héroïne",
+        "il ne réagit pas",
+        "il a perdu connaissance",
+    ],
+    "de": [
+        "er atmet nicht mehr",
+        "ER ATMET NICHT",
+        "sie atmet kaum noch",
+        "blaue Lippen",
+        "seine Lippen sind ganz blau",
+        "er wird blau",
+        "er wacht nicht auf",
+        "sie wacht einfach nicht mehr auf",
+        "ich kriege ihn nicht wach",
+        "er ist bewusstlos",
+        "er ist bewustlos",  # typo
+        "Überdosis!!",
+        "ueberdosis",
+        "sie hat sich überdosiert",
+        "er reagiert nicht",
+        "mein Kumpel ist zusammengebrochen",
+        "er hat aufgehört zu atmen",
+        "er kann nicht atmen",
+        "er hat ne OD",
+    ],
+    "nl": [
+        "hij ademt niet",
+        "ze ademt niet meer",
+        "HIJ ADEMT NAUWELIJKS",
+        "blauwe lippen",
+        "zijn lippen worden blauw",
+        "hij wordt blauw",
+        "hij wordt niet wakker",
+        "ze wordt gewoon niet meer wakker",
+        "ik krijg hem niet wakker",
+        "hij is bewusteloos",
+        "hij is bewustelos",  # typo
+        "overdosis",
+        "ik denk dat ze een overdosis heeft",
+        "hij reageert niet",
+        "hij is in elkaar gezakt",
+        "hij is gestopt met ademen",
+        "hij heeft een OD",
+    ],
+    "pt": [
+        "ele não respira",
+        "ELE NAO RESPIRA",
+        "ela não está a respirar",
+        "ele não tá respirando",
+        "parou de respirar",
+        "os lábios estão azuis",
+        "labios roxos",
+        "ele não acorda",
+        "não consigo acordá-lo",
+        "ele está inconsciente",
+        "ela ta inconciente",  # typo
+        "teve uma overdose",
+        "acho que é uma sobredosagem",
+        "ele nao reage",
+        "desmaiou e não acorda",
+        "ele mal respira",
+        "ele ficou azul",
+    ],
+}
+
+# --------------------------------------------------------------------------------------
+# Positive examples: suicidal intent or self-harm
+# --------------------------------------------------------------------------------------
+
+CRISIS_CASES: dict[str, list[str]] = {
+    "en": [
+        "I want to kill myself",
+        "gonna KILL MYSELF tonight",
+        "kiiilll myself",
+        "i wanna die",
+        "i want to dieeee",
+        "I just want to end it all",
+        "thinking of ending my life",
+        "I'm suicidal",
+        "feeling suicidel",  # typo
+        "I don't want to live anymore",
+        "dont wanna be here anymore",
+        "I'd be better off dead",
+        "there's no reason to live",
+        "going to hang myself",
+        "I cut myself again",
+        "thinking about taking my own life",
+        "slit my wrists",
+        "i wish i was dead",
+    ],
+    "fr": [
+        "je veux mourir",
+        "j'ai envie de mourir",
+        "je veux mourrir",  # typo
+        "je vais me suicider",
+        "JE SUIS SUICIDAIRE",
+        "je pense au suicide",
+        "je veux en finir",
+        "envie d'en finir",
+        "mettre fin a mes jours",
+        "j'ai envie de me foutre en l'air",
+        "je vais me foutre en lair",
+        "j'ai plus envie de vivre",
+        "je vais me pendre",
+        "je veux me tuer",
+        "j'en ai marre de la vie",
+    ],
+    "de": [
+        "ich will mich umbringen",
+        "ich bring mich um",
+        "ich denke an Selbstmord",
+        "selbstmort",  # typo
+        "Suizidgedanken",
+        "ich bin suizidal",
+        "ich will sterben",
+        "ich mochte sterben",
+        "ich moechte sterben",
+        "ich will nicht mehr leben",
+        "ich will mit allem Schluss machen",
+        "ich will mir das Leben nehmen",
+        "ich werde mich aufhängen",
+        "ich ritze mich wieder",
+        "ich will mir was antun",
+    ],
+    "nl": [
+        "ik wil dood",
+        "ik wil dooood",
+        "ik denk aan zelfmoord",
+        "zelfmood",  # typo
+        "zelfmoordgedachten",
+        "ik ben suïcidaal",
+        "ik ben suicidaal",
+        "ik wil mezelf van kant maken",
+        "ik wil niet meer leven",
+        "ik wil er een eind aan maken",
+        "ik ga mezelf ophangen",
+        "ik wil sterven",
+        "ik ben liever dood",
+        "ik wil voor de trein springen",
+    ],
+    "pt": [
+        "quero morrer",
+        "eu só quero morrer",
+        "Não, quero morrer",
+        "queroo morreer",
+        "vou me matar",
+        "vou matar-me",
+        "penso em suicídio",
+        "penso em suicidio",
+        "quero me suicidar",
+        "vou acabar com tudo",
+        "quero tirar a minha vida",
+        "não quero viver mais",
+        "vou enforcar-me",
+        "tenho vontade de morrer",
+    ],
+}
+
+# --------------------------------------------------------------------------------------
+# Negative examples: the card would scare or annoy
+# --------------------------------------------------------------------------------------
+
+NEGATIVE_CASES: dict[str, list[str]] = {
+    "en": [
+        "I'm breathing fine now",
+        "I've been breathing better since I quit smoking",
+        "my blue jacket",
+        "blue sky today",
+        "killing time",
+        "this queue is killing me",
+        "I'm dying to see my kids",
+        "the odds are good",
+        "odd",
+        "code",
+        "old",
+        "period",
+        "stop",
+        "suit",
+        "dead tired",
+        "I don't want to die",
+        "I really don't want to die",
+        "the app is not responding",
+        "he is not responding to my texts",
+        "my alarm won't wake me up",
+        "I'm not waking up early tomorrow",
+        "I'm handing myself in to probation",
+        "I'm not breaching my licence",
+        "he overdoes the sugar",
+        "I've overdone it at the gym",
+        "stop over doing it",
+        "I'm gargling salt water",
+        "I don't want to live with my mum",
+        "I cut myself shaving",
+        "I'll hang it myself",
+        "at the end of my life I want peace",
+        "the deal collapsed",
+        "my vein collapsed",
+        "her lips are not blue",
+        "he talked till he was blue in the face",
+        "it took too much time",
+        "I want to take my life back",
+    ],
+    "fr": [
+        "je respire mieux",
+        "je respire plus fort quand je cours",
+        "il respire normalement",
+        "il se réveille tôt",
+        "il ne se réveille pas avant midi",
+        "ce boulot va me tuer",
+        "ça va me tuer",
+        "j'ai pas envie de mourir",
+        "je ne veux pas mourir",
+        "je veux vivre",
+        "je veux plus vivre ici",
+        "le ciel est bleu",
+        "mes livres bleus",
+        "je vais me prendre un café",
+        "je vais me perdre en ville",
+        "j'ai hâte d'en finir avec ce dossier",
+        "j'ai envie de créer un truc",
+        "une bonne période",
+        "mon code",
+        "il va bien",
+        "c'est une odeur bizarre",
+        "il dort",
+        "j'ai perdu mes clés",
+        "la suite",
+        "il est mort de fatigue",
+    ],
+    "de": [
+        "meine Lippen sind trocken",
+        "ich atme ruhig",
+        "ich will mit ihr Schluss machen",
+        "die App reagiert nicht",
+        "das Programm reagiert nicht mehr",
+        "ich will nicht sterben",
+        "ich wache früh auf",
+        "der Himmel ist blau",
+        "ich will leben",
+        "ich kann nicht mehr lesen",
+        "ich will sie nicht mehr lieben",
+        "meine Vene ist kollabiert",
+        "ich habe Hunger",
+        "das war knapp",
+        "Stopp",
+        "du musst mich auffangen",
+        "die wollen mich treten",
+        "die Brücke ist schön",
+        "der Wecker klingelt",
+        "ich lebe noch",
+        "ich muss zum Amt",
+        "eine blaue Jacke",
+        "er ist wach",
+        "ich bin müde",
+        "alter Code",
+    ],
+    "nl": [
+        "ik adem rustig",
+        "de lucht is blauw",
+        "ik wil doorgaan",
+        "ik wil niet dood",
+        "de app reageert niet",
+        "het programma reageert niet",
+        "ik word vroeg wakker",
+        "hij is wakker",
+        "mijn wekker gaat om zeven uur",
+        "ik wil hier niet meer leven",
+        "ik wil leven",
+        "ik kan mezelf opvangen",
+        "ik wil streven naar werk",
+        "een blauwe jas",
+        "mooie lippen",
+        "ik ben moe",
+        "het is oud",
+        "de code",
+        "een periode",
+        "een pak",
+        "ik ben doodmoe",
+        "hij ademt weer normaal",
+        "ik moet naar de gemeente",
+        "goedemorgen",
+        "hoe laat is het",
+    ],
+    "pt": [
+        "ela acordou cedo",
+        "eu não acordo cedo",
+        "ele não acorda cedo",
+        "isso vai me matar de rir",
+        "a minha mãe vai me matar",
+        "este trabalho está a matar-me",
+        "o céu está azul",
+        "camisa azul",
+        "não quero morrer",
+        "eu respiro bem",
+        "ele não aborda o tema",
+        "quero viver",
+        "não quero viver aqui",
+        "vou me esforçar",
+        "quero morder",
+        "odeio filas",
+        "o código",
+        "o período",
+        "estou morto de cansaço",
+        "que dia bonito",
+        "ela respira bem",
+        "tenho consulta amanhã",
+        "o meu fato novo",
+        "bom dia",
+        "obrigado",
+    ],
+}
+
+
+def _cases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(lang, text) for lang, texts in table.items() for text in texts]
+
+
+def test_enough_examples_per_language() -> None:
+    for lang in LANGUAGES:
+        assert len(OVERDOSE_CASES[lang]) >= 15, lang
+        assert len(CRISIS_CASES[lang]) >= 12, lang
+        assert len(NEGATIVE_CASES[lang]) >= 25, lang
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(OVERDOSE_CASES))
+def test_overdose(lang: str, text: str) -> None:
+    d = detect(text, prefer=lang)
+    assert d is not None, text
+    assert d.overdose, text
+    assert d.language == lang
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(CRISIS_CASES))
+def test_crisis(lang: str, text: str) -> None:
+    d = detect(text, prefer=lang)
+    assert d is not None, text
+    assert d.crisis, text
+    assert not d.overdose, text
+    assert d.language == lang
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(NEGATIVE_CASES))
+def test_negative(lang: str, text: str) -> None:
+    assert detect(text, prefer=lang) is None
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to overdose on purpose",
+        "je vais faire une overdose exprès",
+        "ich nehme absichtlich eine Überdosis",
+        "ik neem expres een overdosis",
+        "vou tomar uma overdose de propósito",
+    ],
+)
+def test_intent_to_overdose_is_both(text: str) -> None:
+    d = detect(text)
+    assert d is not None and d.overdose and d.crisis
+
+
+def test_overdose_and_crisis_in_one_message() -> None:
+    d = detect("he's not breathing and I want to die")
+    assert d == Detection(overdose=True, crisis=True, language="en", phrase="not breathing")
+
+
+@pytest.mark.parametrize(
+    ("text", "prefer", "lang"),
+    [
+        ("overdose", "pt", "pt"),
+        ("overdose", "fr", "fr"),
+        ("overdose", "nl", "nl"),
+        ("overdose", None, "en"),
+        ("overdose", "xx", "en"),
+        ("OD", "de", "de"),
+        ("il a pris une overdose", None, "fr"),
+        ("ele teve uma overdose", None, "pt"),
+        ("er hat eine OD", None, "de"),
+        ("je pense au suicide", None, "fr"),
+        ("ik denk aan suïcide", None, "nl"),
+        ("bewusstlos", "en", "de"),  # only German has it, whatever the user's language
+    ],
+)
+def test_language(text: str, prefer: str | None, lang: str) -> None:
+    d = detect(text, prefer=prefer)
+    assert d is not None and d.language == lang
+
+
+def test_phrase_comes_from_the_lists_not_the_message() -> None:
+    d = detect("Sarah's lips are blue on Baker Street")
+    assert d is not None
+    assert d.phrase == "lips are blue"
+    assert "sarah" not in d.phrase.lower() and "baker" not in d.phrase.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Won't", ["wont"]),
+        ("won t", ["wont"]),
+        ("Überdosis", ["uberdosis"]),
+        ("lábios", ["labios"]),
+        ("heeelp!!! 🆘", ["heelp"]),
+        ("OD'd", ["od", "d"]),
+        ("me foutre en l'air", ["me", "foutre", "en", "l", "air"]),
+        ("Straße", ["strasse"]),
+        ("", []),
+    ],
+)
+def test_normalise(text: str, tokens: list[str]) -> None:
+    assert normalise(text) == tokens
+
+
+def _random_text(rng: random.Random, n: int) -> str:
+    pools = [
+        (0x20, 0x7E),  # ASCII
+        (0xA0, 0x24F),  # Latin with accents
+        (0x300, 0x36F),  # combining marks alone
+        (0x400, 0x4FF),  # Cyrillic
+        (0x600, 0x6FF),  # Arabic
+        (0x4E00, 0x4FFF),  # CJK
+        (0x1F300, 0x1F6FF),  # emoji
+        (0xD800, 0xDFFF),  # lone surrogates
+        (0x0, 0x1F),  # control characters
+    ]
+    out = []
+    for _ in range(n):
+        lo, hi = rng.choice(pools)
+        out.append(chr(rng.randint(lo, hi)))
+    return "".join(out)
+
+
+def test_never_raises_on_arbitrary_strings() -> None:
+    rng = random.Random(48)
+    texts = [_random_text(rng, rng.randint(0, 300)) for _ in range(300)]
+    texts += [
+        "",
+        " ",
+        "\x00",
+        "'" * 100,
+        "a" * 4096,
+        "od " * 1365,
+        "not " * 1024,
+        "blue lips " * 409,
+        _random_text(rng, 4096),
+    ]
+    for text in texts:
+        result = detect(text)
+        assert result is None or isinstance(result, Detection)
+        assert isinstance(normalise(text), list)
+    assert detect(None) is None  # type: ignore[arg-type]  # non-text updates have no text
+
+
+def test_long_message_is_fast_enough() -> None:
+    rng = random.Random(1)
+    words = "the my he she not is was going to a and lips jacket wake up sky blue".split()
+    long_words = " ".join(rng.choice(words) for _ in range(800))[:4096]
+    long_random = _random_text(rng, 4096)
+    start = time.perf_counter()
+    for text in (long_words, long_random):
+        detect(text)
+    # A generous bound: the real cost is well under a millisecond per message.
+    assert time.perf_counter() - start < 1.0
