@@ -15,7 +15,7 @@ MAX_DISTANCE_KM = 120.0
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation: "Liège" -> "liege", "'s-Gravenhage" -> "s gravenhage"."""
+    """Lower case, no accents, no punctuation: "Liège" -> "liege"."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
     return " ".join(re.sub(r"[^\w]+", " ", text).split())

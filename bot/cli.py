@@ -6,12 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import settings as settings_module
-from bot.clock import Clock
 from bot.content import ContentError, build, read_folder
 from bot.settings import Settings, SettingsError
 from bot.timeline import Facts, QuietHours, compute
@@ -45,6 +44,8 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram_app import Services
     from bot.terminal import Terminal
 
+    # The conversation is the output here; only problems are logged.
+    logging.getLogger().setLevel(logging.WARNING)
     database = getattr(args, "database", None) or ":memory:"
     services = Services.create(Settings(**{**settings.__dict__, "database": Path(database)}))
     asyncio.run(Terminal(services).run())
@@ -61,8 +62,10 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{errors} error(s): this content would not be loaded.", file=sys.stderr)
         return 1
     count = sum(len(bucket) for bucket in content.messages.values())
-    print(f"OK: {len(content.timeline)} timeline messages, {count} messages in "
-          f"{len(content.messages)} languages, {len(content.areas)} areas.")
+    print(
+        f"OK: {len(content.timeline)} timeline messages, {count} messages in "
+        f"{len(content.messages)} languages, {len(content.areas)} areas."
+    )
     return 0
 
 
@@ -70,7 +73,9 @@ def _parse_moment(text: str, zone: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise SystemExit(f"--released: expected a date or date-time like 2026-03-06T10:00, got {text!r}")
+        raise SystemExit(
+            f"--released: expected a date or date-time like 2026-03-06T10:00, got {text!r}"
+        ) from None
     if len(text) <= 10:
         moment = datetime.combine(moment.date(), time(10, 0))
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -80,7 +85,7 @@ def cmd_timeline(settings: Settings, args: argparse.Namespace) -> int:
     try:
         zone = ZoneInfo(args.tz or settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SystemExit(f"--tz: unknown time zone {args.tz!r}")
+        raise SystemExit(f"--tz: unknown time zone {args.tz!r}") from None
     content, problems = build(read_folder(settings.content_dir))
     if content is None:
         raise ContentError([p for p in problems if p.severity == "error"])
@@ -106,7 +111,9 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     try:
         released = date.fromisoformat(args.released)
     except ValueError:
-        raise SystemExit(f"--released: expected a date like 2026-03-06, got {args.released!r}")
+        raise SystemExit(
+            f"--released: expected a date like 2026-03-06, got {args.released!r}"
+        ) from None
     area_id = None
     if args.area:
         from bot.areas import find_by_name
@@ -124,31 +131,48 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="first48", description="Peer-support companion for the weeks after release.")
+    root = argparse.ArgumentParser(
+        prog="first48", description="Peer-support companion for the weeks after release."
+    )
     commands = root.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the bot (Telegram if TELEGRAM_TOKEN is set, else the terminal demo)",
-                              epilog="example: TELEGRAM_TOKEN=123:abc first48 run")
+    run = commands.add_parser(
+        "run",
+        help="run the bot (Telegram if TELEGRAM_TOKEN is set, else the terminal demo)",
+        epilog="example: TELEGRAM_TOKEN=123:abc first48 run",
+    )
     run.set_defaults(func=cmd_run)
-    chat = commands.add_parser("chat", help="talk to the bot in this terminal as one person",
-                               epilog="example: first48 chat   (then type: I got out today, ::wait 6h)")
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in this terminal as one person",
+        epilog="example: first48 chat   (then type: I got out today, ::wait 6h)",
+    )
     chat.add_argument("--database", help="keep the demo in this SQLite file (default: in memory)")
     chat.set_defaults(func=cmd_chat)
     content = commands.add_parser("content", help="work with the peer-written content")
     content_commands = content.add_subparsers(dest="content_command", required=True)
-    check = content_commands.add_parser("check", help="validate content; problems as file:line: message",
-                                        epilog="example: first48 content check")
+    check = content_commands.add_parser(
+        "check",
+        help="validate content; problems as file:line: message",
+        epilog="example: first48 content check",
+    )
     check.add_argument("folder", nargs="?", help="content folder (default: FIRST48_CONTENT_DIR)")
     check.set_defaults(func=cmd_content_check)
-    timeline = commands.add_parser("timeline", help="print the planned messages for a release",
-                                   epilog="example: first48 timeline --released 2026-03-06T10:00 --lang en --on-ost yes")
+    timeline = commands.add_parser(
+        "timeline",
+        help="print the planned messages for a release",
+        epilog="example: first48 timeline --released 2026-03-06T10:00 --lang en --on-ost yes",
+    )
     timeline.add_argument("--released", required=True, help="release date or date-time (local)")
     timeline.add_argument("--lang", default="en", choices=["en", "fr", "de", "nl", "pt"])
     timeline.add_argument("--tz", help="time zone, e.g. Europe/Paris (default: FIRST48_TIMEZONE)")
     timeline.add_argument("--on-ost", default="unknown", choices=["yes", "no", "unknown"])
     timeline.add_argument("--housed", default="unknown", choices=["yes", "no", "unknown"])
     timeline.set_defaults(func=cmd_timeline)
-    link = commands.add_parser("link", help="print a deep link and write a QR code that pre-fill release day and area",
-                               epilog="example: first48 link --released 2026-03-06 --area Leeds")
+    link = commands.add_parser(
+        "link",
+        help="print a deep link and write a QR code that pre-fill release day and area",
+        epilog="example: first48 link --released 2026-03-06 --area Leeds",
+    )
     link.add_argument("--released", required=True, help="release date, YYYY-MM-DD")
     link.add_argument("--area", help="town or city from content/areas.yml")
     link.add_argument("--qr", help="where to write the QR code PNG")

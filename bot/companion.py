@@ -32,8 +32,18 @@ ASSUMED_RELEASE_TIME = time(10, 0)
 # Country used for the emergency card when we don't know where someone is.
 COUNTRY_BY_LANGUAGE = {"en": "GB", "fr": "FR", "de": "DE", "nl": "BE", "pt": "PT"}
 ONBOARDING = ("release", "area", "ost", "housed")
-COMMANDS = ("start", "help", "overdose", "naloxone", "contacts", "settings", "pause", "resume",
-            "stop", "forget")
+COMMANDS = (
+    "start",
+    "help",
+    "overdose",
+    "naloxone",
+    "contacts",
+    "settings",
+    "pause",
+    "resume",
+    "stop",
+    "forget",
+)
 _DEEP_LINK_RE = re.compile(r"^r(\d{8})(?:_([a-z0-9-]{1,40}))?$")
 
 
@@ -87,8 +97,9 @@ def parse_deep_link(payload: str) -> tuple[date | None, str | None]:
 
 
 class Companion:
-    def __init__(self, db: sqlite_utils.Database, content: LiveContent, settings: Settings,
-                 clock: Clock) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, content: LiveContent, settings: Settings, clock: Clock
+    ) -> None:
         self.people = People(db)
         self.outbox = Outbox(db)
         self.live = content
@@ -118,8 +129,9 @@ class Companion:
         except sqlite3.Error:
             logger.exception("database error while answering")
             language = self._language_guess(incoming)
-            replies.append(Reply(self.content.text(language, "error_try_again"),
-                                 self.menu_buttons(language)))
+            replies.append(
+                Reply(self.content.text(language, "error_try_again"), self.menu_buttons(language))
+            )
         return replies or [self.menu_reply(self._language_guess(incoming))]
 
     def _route(self, incoming: Incoming, person: Person | None) -> list[Reply]:
@@ -148,8 +160,12 @@ class Companion:
             person = self.people.by_chat(incoming.chat_id)
         except sqlite3.Error:
             person = None
-        logger.info("emergency card sent (overdose=%s crisis=%s pattern=%s)",
-                    detection.overdose, detection.crisis, detection.phrase)
+        logger.info(
+            "emergency card sent (overdose=%s crisis=%s pattern=%s)",
+            detection.overdose,
+            detection.crisis,
+            detection.phrase,
+        )
         cards = []
         if detection.overdose:
             cards.append(self.card("overdose-card", detection.language, person))
@@ -197,8 +213,9 @@ class Companion:
         ]
         return [Reply(self.content.text(language, "welcome"), buttons)]
 
-    def begin(self, incoming: Incoming, language: str, day: date | None,
-              area_id: str | None) -> list[Reply]:
+    def begin(
+        self, incoming: Incoming, language: str, day: date | None, area_id: str | None
+    ) -> list[Reply]:
         """Consent given: create the person, then ask what the deep link didn't pre-fill."""
         now = self.clock.now()
         person = self.people.create(incoming.chat_id, language, self.settings.timezone, now)
@@ -214,23 +231,36 @@ class Companion:
 
     def ask_release(self, language: str) -> Reply:
         t = self.content.text
-        return Reply(t(language, "ask_release"), [[
-            Button(t(language, "button_today"), "rel:today"),
-            Button(t(language, "button_yesterday"), "rel:yesterday"),
-        ]])
+        return Reply(
+            t(language, "ask_release"),
+            [
+                [
+                    Button(t(language, "button_today"), "rel:today"),
+                    Button(t(language, "button_yesterday"), "rel:yesterday"),
+                ]
+            ],
+        )
 
     def ask_area(self, language: str) -> Reply:
         t = self.content.text
-        return Reply(t(language, "ask_area"), [[Button(t(language, "button_skip"), "area:skip")]],
-                     ask_location=t(language, "button_share_location"))
+        return Reply(
+            t(language, "ask_area"),
+            [[Button(t(language, "button_skip"), "area:skip")]],
+            ask_location=t(language, "button_share_location"),
+        )
 
     def ask_fact(self, language: str, fact: str) -> Reply:
         t = self.content.text
-        return Reply(t(language, f"ask_{fact}"), [[
-            Button(t(language, "button_yes"), f"{fact}:yes"),
-            Button(t(language, "button_no"), f"{fact}:no"),
-            Button(t(language, "button_skip"), f"{fact}:skip"),
-        ]])
+        return Reply(
+            t(language, f"ask_{fact}"),
+            [
+                [
+                    Button(t(language, "button_yes"), f"{fact}:yes"),
+                    Button(t(language, "button_no"), f"{fact}:no"),
+                    Button(t(language, "button_skip"), f"{fact}:skip"),
+                ]
+            ],
+        )
 
     def next_step(self, person: Person) -> list[Reply]:
         """Move past the question just answered: ask the next one, or finish."""
@@ -239,7 +269,7 @@ class Companion:
             self.people.update(person.id, step="release")
             return [self.ask_release(language)]
         current = ONBOARDING.index(person.step) if person.step in ONBOARDING else -1
-        for step in ONBOARDING[current + 1:]:
+        for step in ONBOARDING[current + 1 :]:
             if step == "area" and person.area_id:
                 continue  # pre-filled by a deep link
             self.people.update(person.id, step=step)
@@ -261,8 +291,9 @@ class Companion:
         result = self.outbox.plan(person, self.content, self.quiet, now, catch_up=True)
         logger.info("timeline planned: %d upcoming, %d skipped", result.planned, result.skipped)
         local = released_at.astimezone(person.zone)
-        said = self.content.text(person.language, "release_saved",
-                                 date=self._format_day(local.date(), person.language))
+        said = self.content.text(
+            person.language, "release_saved", date=self._format_day(local.date(), person.language)
+        )
         replies = [Reply(said)]
         if onboarding:
             replies += self.next_step(person)
@@ -298,16 +329,21 @@ class Companion:
         if kind == "start":
             parts = value.split(":")
             language = parts[0] if parts[0] in LANGUAGES else "en"
-            day, area_id = (parse_deep_link(f"r{parts[1]}" + (f"_{parts[2]}" if len(parts) > 2
-                                                               else ""))
-                            if len(parts) > 1 else (None, None))
+            day, area_id = (
+                parse_deep_link(f"r{parts[1]}" + (f"_{parts[2]}" if len(parts) > 2 else ""))
+                if len(parts) > 1
+                else (None, None)
+            )
             if person is not None and not person.stopped:
                 return [self.content_reply(person, "help")]
             return self.begin(incoming, language, day, area_id)
         if kind == "decline":
             language = self._language_guess(incoming)
-            return [Reply(fill(self.content.text(language, "declined"),
-                               self.place_values(None, language)))]
+            return [
+                Reply(
+                    fill(self.content.text(language, "declined"), self.place_values(None, language))
+                )
+            ]
         if kind == "overdose":
             language = person.language if person else self._language_guess(incoming)
             return [self.card("overdose-card", language, person)]
@@ -360,10 +396,15 @@ class Companion:
             self.people.update(person.id, step="set_area")
             return [self.ask_area(language)]
         if value == "lang":
-            return [Reply(t(language, "ask_language"), [
-                [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[:3]],
-                [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[3:]],
-            ])]
+            return [
+                Reply(
+                    t(language, "ask_language"),
+                    [
+                        [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[:3]],
+                        [Button(LANGUAGE_NAMES[c], f"lang:{c}") for c in LANGUAGES[3:]],
+                    ],
+                )
+            ]
         if value == "discreet":
             self.people.update(person.id, discreet=not person.discreet)
             key = "discreet_off" if person.discreet else "discreet_on"
@@ -372,12 +413,16 @@ class Companion:
 
     # --- commands ---
 
-    def on_command(self, incoming: Incoming, person: Person | None, command: str,
-                   args: str) -> list[Reply]:
+    def on_command(
+        self, incoming: Incoming, person: Person | None, command: str, args: str
+    ) -> list[Reply]:
         if command == "start":
             if person is not None and not person.stopped and person.step == "done":
-                return [self.menu_reply(person.language, self.content.text(person.language,
-                                                                           "welcome_back"))]
+                return [
+                    self.menu_reply(
+                        person.language, self.content.text(person.language, "welcome_back")
+                    )
+                ]
             if person is not None and not person.stopped:
                 return self.next_step(person)
             return self.welcome(incoming, args)
@@ -388,8 +433,7 @@ class Companion:
             if command == "help":
                 return [self.content_reply(None, "help", self._language_guess(incoming))]
             if command == "naloxone":
-                return [self.content_reply(None, "naloxone-howto",
-                                           self._language_guess(incoming))]
+                return [self.content_reply(None, "naloxone-howto", self._language_guess(incoming))]
             if command == "forget":
                 self.people.forget(incoming.chat_id)
                 return [Reply(self.content.text(self._language_guess(incoming), "forget_done"))]
@@ -407,17 +451,25 @@ class Companion:
                 return [self.content_reply(person, "peer")]
             case "contacts":
                 values = self.place_values(person, language)
-                return [Reply(fill(t(language, "contacts_soon"), values), [
-                    [Button(t(language, "button_ost"), "ans:ost"),
-                     Button(t(language, "button_shelter"), "ans:shelter")],
-                    [Button(t(language, "button_naloxone_where"), "ans:naloxone-where")],
-                ])]
+                return [
+                    Reply(
+                        fill(t(language, "contacts_soon"), values),
+                        [
+                            [
+                                Button(t(language, "button_ost"), "ans:ost"),
+                                Button(t(language, "button_shelter"), "ans:shelter"),
+                            ],
+                            [Button(t(language, "button_naloxone_where"), "ans:naloxone-where")],
+                        ],
+                    )
+                ]
             case "settings":
                 return self.settings_menu(person)
             case "pause":
                 self.people.update(person.id, paused=True)
-                return [Reply(t(language, "paused"), [[Button(t(language, "button_resume"),
-                                                              "resume")]])]
+                return [
+                    Reply(t(language, "paused"), [[Button(t(language, "button_resume"), "resume")]])
+                ]
             case "resume":
                 now = self.clock.now()
                 # Whatever fell due while paused is skipped, not sent in a burst.
@@ -429,22 +481,38 @@ class Companion:
                 self.outbox.skip_pending(person.id, "stopped", self.clock.now())
                 return [Reply(t(language, "stopped"), remove_keyboard=True)]
             case "forget":
-                return [Reply(t(language, "forget_confirm"), [[
-                    Button(t(language, "button_forget_yes"), "forget:yes"),
-                    Button(t(language, "button_forget_no"), "forget:no"),
-                ]])]
+                return [
+                    Reply(
+                        t(language, "forget_confirm"),
+                        [
+                            [
+                                Button(t(language, "button_forget_yes"), "forget:yes"),
+                                Button(t(language, "button_forget_no"), "forget:no"),
+                            ]
+                        ],
+                    )
+                ]
         return [self.menu_reply(language, t(language, "unknown_command"))]
 
     def settings_menu(self, person: Person) -> list[Reply]:
         language = person.language
         t = self.content.text
         discreet = t(language, "button_discreet_on" if person.discreet else "button_discreet_off")
-        return [Reply(t(language, "settings"), [
-            [Button(t(language, "button_set_release"), "set:release"),
-             Button(t(language, "button_set_area"), "set:area")],
-            [Button(t(language, "button_set_language"), "set:lang"),
-             Button(discreet, "set:discreet")],
-        ])]
+        return [
+            Reply(
+                t(language, "settings"),
+                [
+                    [
+                        Button(t(language, "button_set_release"), "set:release"),
+                        Button(t(language, "button_set_area"), "set:area"),
+                    ],
+                    [
+                        Button(t(language, "button_set_language"), "set:lang"),
+                        Button(discreet, "set:discreet"),
+                    ],
+                ],
+            )
+        ]
 
     # --- free text and locations ---
 
@@ -454,24 +522,32 @@ class Companion:
             today = self.clock.now().astimezone(person.zone).date()
             day = parse_release_day(text, today, language)
             if day is None:
-                return [Reply(self.content.text(language, "release_not_understood"),
-                              self.ask_release(language).buttons)]
+                return [
+                    Reply(
+                        self.content.text(language, "release_not_understood"),
+                        self.ask_release(language).buttons,
+                    )
+                ]
             return self.set_release(person, day, onboarding=person.step == "release")
         if person.step in ("area", "set_area"):
             if text.lower() == self.content.text(language, "button_skip").lower():
                 return self.set_area(person, None, onboarding=person.step == "area")
             area = area_search.find_by_name(text, self.content.areas.values())
             if area is None:
-                return [Reply(self.content.text(language, "area_not_found"),
-                              [[Button(self.content.text(language, "button_skip"), "area:skip")]])]
+                return [
+                    Reply(
+                        self.content.text(language, "area_not_found"),
+                        [[Button(self.content.text(language, "button_skip"), "area:skip")]],
+                    )
+                ]
             return self.set_area(person, area.id, onboarding=person.step == "area")
         if person.step in ("ost", "housed"):
-            labels = {self.content.text(language, f"button_{v}").lower(): v
-                      for v in ("yes", "no", "skip")}
+            labels = {
+                self.content.text(language, f"button_{v}").lower(): v for v in ("yes", "no", "skip")
+            }
             answer = labels.get(text.lower()) or _yes_no(text)
             if answer:
-                return self.set_fact(person, "on_ost" if person.step == "ost" else "housed",
-                                     answer)
+                return self.set_fact(person, "on_ost" if person.step == "ost" else "housed", answer)
             return [self.ask_fact(language, person.step)]
         return [self.menu_reply(language, self.content.text(language, "free_text"))]
 
@@ -484,8 +560,9 @@ class Companion:
 
     # --- rendering ---
 
-    def content_reply(self, person: Person | None, message_id: str,
-                      language: str | None = None) -> Reply:
+    def content_reply(
+        self, person: Person | None, message_id: str, language: str | None = None
+    ) -> Reply:
         language = language or (person.language if person else "en")
         message = self.content.message(message_id, language)
         if message is None:
@@ -505,27 +582,40 @@ class Companion:
         if person.discreet:
             # The lock screen shows only the neutral line; spoiler text is hidden in
             # notifications, and protect_content stops forwarding and saving.
-            text = f"{self.content.text(language, 'discreet_line')}\n\n<tg-spoiler>{body}</tg-spoiler>"
+            text = (
+                f"{self.content.text(language, 'discreet_line')}\n\n<tg-spoiler>{body}</tg-spoiler>"
+            )
         else:
             text = body
         buttons = self._content_buttons(message.buttons, language)
         return Reply(text, buttons, protect=person.discreet)
 
     def _content_buttons(self, keys: tuple[str, ...], language: str) -> list[list[Button]]:
-        labels = {"overdose": "button_overdose", "naloxone": "button_naloxone",
-                  "contacts": "button_contacts", "peer": "button_peer", "menu": "button_menu"}
+        labels = {
+            "overdose": "button_overdose",
+            "naloxone": "button_naloxone",
+            "contacts": "button_contacts",
+            "peer": "button_peer",
+            "menu": "button_menu",
+        }
         row = [Button(self.content.text(language, labels[key]), key) for key in keys]
         return [row] if row else []
 
     def menu_buttons(self, language: str) -> list[list[Button]]:
         t = self.content.text
         return [
-            [Button(t(language, "button_overdose"), "overdose"),
-             Button(t(language, "button_naloxone"), "naloxone")],
-            [Button(t(language, "button_contacts"), "contacts"),
-             Button(t(language, "button_peer"), "peer")],
-            [Button(t(language, "button_settings"), "settings"),
-             Button(t(language, "button_help"), "help")],
+            [
+                Button(t(language, "button_overdose"), "overdose"),
+                Button(t(language, "button_naloxone"), "naloxone"),
+            ],
+            [
+                Button(t(language, "button_contacts"), "contacts"),
+                Button(t(language, "button_peer"), "peer"),
+            ],
+            [
+                Button(t(language, "button_settings"), "settings"),
+                Button(t(language, "button_help"), "help"),
+            ],
         ]
 
     def menu_reply(self, language: str, text: str | None = None) -> Reply:

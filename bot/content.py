@@ -65,7 +65,9 @@ STIGMA = {
     r"(?:substance|drug) abuse": "drug use",
     r"drug users?": "person who uses drugs",
 }
-_STIGMA_RE = [(re.compile(rf"\b{pattern}\b", re.IGNORECASE), hint) for pattern, hint in STIGMA.items()]
+_STIGMA_RE = [
+    (re.compile(rf"\b{pattern}\b", re.IGNORECASE), hint) for pattern, hint in STIGMA.items()
+]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _AFTER_RE = re.compile(r"^(\d{1,4}) (hour|day|week|month)s? after$")
@@ -215,7 +217,9 @@ class _LineLoader(yaml.SafeLoader):
         mapping["__line__"] = node.start_mark.line + 1
         mapping["__lines__"] = {
             # A block scalar ("body: |") starts on the line after its key.
-            key.value: value.start_mark.line + 1 + (1 if getattr(value, "style", None) in ("|", ">") else 0)
+            key.value: value.start_mark.line
+            + 1
+            + (1 if getattr(value, "style", None) in ("|", ">") else 0)
             for key, value in node.value
         }
         return mapping
@@ -277,26 +281,35 @@ def _text_checks(body: str, where: tuple[str, int], placeholders: bool) -> list[
         problems.append(Problem(file, at(index), issue))
     text = plain_text(body)
     if len(text) > MAX_BODY:
-        problems.append(Problem(file, line, f"body is {len(text)} characters; keep it under {MAX_BODY}"))
+        problems.append(
+            Problem(file, line, f"body is {len(text)} characters; keep it under {MAX_BODY}")
+        )
     for pattern, hint in _STIGMA_RE:
         found = pattern.search(body)
         if found:
             problems.append(
-                Problem(file, at(found.start()), f'"{found.group(0)}" stigmatises people; say "{hint}"')
+                Problem(
+                    file, at(found.start()), f'"{found.group(0)}" stigmatises people; say "{hint}"'
+                )
             )
     if placeholders:
         for match in _PLACEHOLDER_RE.finditer(body):
             if match.group(1) not in PLACEHOLDERS:
                 problems.append(
-                    Problem(file, at(match.start()), f"unknown placeholder {{{match.group(1)}}}; known: "
-                            + ", ".join(sorted(PLACEHOLDERS)))
+                    Problem(
+                        file,
+                        at(match.start()),
+                        f"unknown placeholder {{{match.group(1)}}}; known: "
+                        + ", ".join(sorted(PLACEHOLDERS)),
+                    )
                 )
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         words = sentence.split()
         if len(words) > LONG_SENTENCE_WORDS:
             problems.append(
-                Problem(file, line, f"a sentence of {len(words)} words; keep sentences short",
-                        "warning")
+                Problem(
+                    file, line, f"a sentence of {len(words)} words; keep sentences short", "warning"
+                )
             )
             break
     return problems
@@ -359,8 +372,11 @@ class _Reader:
             return
         declared = data.get("language")
         if declared != language:
-            self.error(file, _line_of(data, "language"),
-                       f"language is {declared!r} but the file is in the {language}/ folder")
+            self.error(
+                file,
+                _line_of(data, "language"),
+                f"language is {declared!r} but the file is in the {language}/ folder",
+            )
         bucket = self.messages.setdefault(language, {})
         for entry in data["messages"]:
             self.read_message(file, entry, language, bucket, timeline=file.endswith("timeline.yml"))
@@ -378,23 +394,35 @@ class _Reader:
                 self.error(file, _line_of(entry, key), f"unknown field {key!r}")
         message_id = str(entry.get("id", ""))
         if not _ID_RE.match(message_id):
-            self.error(file, _line_of(entry, "id"),
-                       f"id {message_id!r}: use lower-case letters, digits and dashes")
+            self.error(
+                file,
+                _line_of(entry, "id"),
+                f"id {message_id!r}: use lower-case letters, digits and dashes",
+            )
         elif message_id in bucket:
             other = bucket[message_id]
-            self.error(file, _line_of(entry, "id"),
-                       f"id {message_id!r} is already used at {other.file}:{other.line}")
+            self.error(
+                file,
+                _line_of(entry, "id"),
+                f"id {message_id!r} is already used at {other.file}:{other.line}",
+            )
         for key in ("author", "reviewer", "body"):
             if not str(entry.get(key) or "").strip():
                 self.error(file, line, f"missing {key}")
-        author, reviewer = str(entry.get("author", "")).strip(), str(entry.get("reviewer", "")).strip()
+        author, reviewer = (
+            str(entry.get("author", "")).strip(),
+            str(entry.get("reviewer", "")).strip(),
+        )
         if author and author.lower() == reviewer.lower():
             self.error(file, _line_of(entry, "reviewer"), "the reviewer must not be the author")
         source = language == SOURCE_LANGUAGE
         topic = str(entry.get("topic", "")) if source else ""
         if source and topic not in TOPICS:
-            self.error(file, _line_of(entry, "topic"),
-                       f"unknown topic {topic!r}; see the list in content/README.md")
+            self.error(
+                file,
+                _line_of(entry, "topic"),
+                f"unknown topic {topic!r}; see the list in content/README.md",
+            )
         when: Timing | None = None
         priority = "normal"
         conditions: dict[str, frozenset[str]] = {}
@@ -408,31 +436,48 @@ class _Reader:
                     self.error(file, _line_of(entry, "when"), str(exc))
             priority = str(entry.get("priority", ""))
             if priority not in PRIORITIES:
-                self.error(file, _line_of(entry, "priority"),
-                           f"priority {priority!r}: use critical, high or normal")
+                self.error(
+                    file,
+                    _line_of(entry, "priority"),
+                    f"priority {priority!r}: use critical, high or normal",
+                )
                 priority = "normal"
             conditions = self.read_conditions(file, entry)
         elif source and ("when" in entry or "if" in entry):
-            self.error(file, _line_of(entry, "when" if "when" in entry else "if"),
-                       "only timeline.yml messages have 'when' and 'if'")
+            self.error(
+                file,
+                _line_of(entry, "when" if "when" in entry else "if"),
+                "only timeline.yml messages have 'when' and 'if'",
+            )
         buttons = tuple(_as_list(entry.get("buttons", [])))
         for button in buttons:
             if button not in BUTTONS:
-                self.error(file, _line_of(entry, "buttons"),
-                           f"unknown button {button!r}; use " + ", ".join(sorted(BUTTONS)))
+                self.error(
+                    file,
+                    _line_of(entry, "buttons"),
+                    f"unknown button {button!r}; use " + ", ".join(sorted(BUTTONS)),
+                )
         intent = entry.get("intent")
         if intent is not None and (not source or str(intent) not in INTENTS):
             self.error(file, _line_of(entry, "intent"), f"unknown intent {intent!r}")
         body = str(entry.get("body") or "").strip()
         self.problems.extend(_text_checks(body, (file, _line_of(entry, "body")), placeholders=True))
-        if len(self.problems) > start and any(
-            p.severity == "error" for p in self.problems[start:]
-        ):
+        if len(self.problems) > start and any(p.severity == "error" for p in self.problems[start:]):
             return
         bucket[message_id] = Message(
-            id=message_id, topic=topic, language=language, author=author, reviewer=reviewer,
-            body=body, file=file, line=line, when=when, priority=priority,
-            conditions=conditions, buttons=buttons, intent=str(intent) if intent else None,
+            id=message_id,
+            topic=topic,
+            language=language,
+            author=author,
+            reviewer=reviewer,
+            body=body,
+            file=file,
+            line=line,
+            when=when,
+            priority=priority,
+            conditions=conditions,
+            buttons=buttons,
+            intent=str(intent) if intent else None,
         )
 
     def read_conditions(self, file: str, entry: Mapping[str, Any]) -> dict[str, frozenset[str]]:
@@ -448,15 +493,21 @@ class _Reader:
                 continue
             allowed = CONDITIONS.get(name)
             if allowed is None:
-                self.error(file, _line_of(raw, name),
-                           f"unknown condition {name!r}; use " + ", ".join(CONDITIONS))
+                self.error(
+                    file,
+                    _line_of(raw, name),
+                    f"unknown condition {name!r}; use " + ", ".join(CONDITIONS),
+                )
                 continue
             values = _as_list(value)
             wrong = [v for v in values if v not in allowed]
             if wrong or not values:
-                self.error(file, _line_of(raw, name),
-                           f"{name}: {', '.join(wrong) or 'nothing'} is not one of "
-                           + ", ".join(sorted(allowed)))
+                self.error(
+                    file,
+                    _line_of(raw, name),
+                    f"{name}: {', '.join(wrong) or 'nothing'} is not one of "
+                    + ", ".join(sorted(allowed)),
+                )
                 continue
             conditions[name] = frozenset(values)
         return conditions
@@ -480,7 +531,8 @@ class _Reader:
                 continue
             before = len(self.problems)
             self.problems.extend(
-                p for p in _text_checks(value.strip(), where, placeholders=False)
+                p
+                for p in _text_checks(value.strip(), where, placeholders=False)
                 if "characters" not in p.message
             )
             if not any(p.severity == "error" for p in self.problems[before:]):
@@ -494,7 +546,8 @@ class _Reader:
         for entry in data["countries"]:
             try:
                 country = Country(
-                    code=str(entry["code"]).upper(), name=str(entry["name"]),
+                    code=str(entry["code"]).upper(),
+                    name=str(entry["name"]),
                     emergency_number=str(entry["emergency_number"]),
                     crisis_line=str(entry["crisis_line"]),
                     crisis_line_name=str(entry["crisis_line_name"]),
@@ -502,11 +555,16 @@ class _Reader:
                 )
                 ZoneInfo(country.timezone)
             except (KeyError, TypeError) as exc:
-                self.error(file, entry.get("__line__", 1) if isinstance(entry, dict) else 1,
-                           f"country is missing {exc}")
+                self.error(
+                    file,
+                    entry.get("__line__", 1) if isinstance(entry, dict) else 1,
+                    f"country is missing {exc}",
+                )
                 continue
             except (ZoneInfoNotFoundError, ValueError):
-                self.error(file, _line_of(entry, "timezone"), f"unknown time zone {entry['timezone']!r}")
+                self.error(
+                    file, _line_of(entry, "timezone"), f"unknown time zone {entry['timezone']!r}"
+                )
                 continue
             self.countries[country.code] = country
 
@@ -518,17 +576,22 @@ class _Reader:
             line = entry.get("__line__", 1) if isinstance(entry, dict) else 1
             try:
                 area = Area(
-                    id=str(entry["id"]), name=str(entry["name"]),
+                    id=str(entry["id"]),
+                    name=str(entry["name"]),
                     aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-                    country=str(entry["country"]).upper(), timezone=str(entry["timezone"]),
-                    lat=float(entry["lat"]), lon=float(entry["lon"]),
+                    country=str(entry["country"]).upper(),
+                    timezone=str(entry["timezone"]),
+                    lat=float(entry["lat"]),
+                    lon=float(entry["lon"]),
                 )
                 ZoneInfo(area.timezone)
             except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as exc:
                 self.error(file, line, f"area entry is incomplete or wrong: {exc}")
                 continue
             if not _ID_RE.match(area.id):
-                self.error(file, _line_of(entry, "id"), f"area id {area.id!r}: lower-case and dashes")
+                self.error(
+                    file, _line_of(entry, "id"), f"area id {area.id!r}: lower-case and dashes"
+                )
             elif area.id in self.areas:
                 self.error(file, _line_of(entry, "id"), f"area id {area.id!r} is used twice")
             else:
@@ -546,13 +609,19 @@ class _Reader:
                 continue
             for message in bucket.values():
                 if message.id not in source:
-                    self.error(message.file, message.line,
-                               f"{message.id!r} does not exist in English")
+                    self.error(
+                        message.file, message.line, f"{message.id!r} does not exist in English"
+                    )
             for card in REQUIRED_CARDS:
                 if card not in bucket:
-                    self.problems.append(Problem(f"{language}/emergency.yml", 1,
-                                                 f"the {card} is missing; English is used",
-                                                 "warning"))
+                    self.problems.append(
+                        Problem(
+                            f"{language}/emergency.yml",
+                            1,
+                            f"the {card} is missing; English is used",
+                            "warning",
+                        )
+                    )
         english = self.ui.get(SOURCE_LANGUAGE, {})
         if not english:
             self.error(f"{SOURCE_LANGUAGE}/ui.yml", 1, "interface strings are missing")
@@ -560,10 +629,15 @@ class _Reader:
             table = self.ui.get(language, {})
             missing = [k for k in english if k not in table]
             if missing:
-                self.problems.append(Problem(
-                    f"{language}/ui.yml", 1,
-                    f"{len(missing)} strings missing, English is used: {', '.join(missing[:8])}"
-                    + ("..." if len(missing) > 8 else ""), "warning"))
+                self.problems.append(
+                    Problem(
+                        f"{language}/ui.yml",
+                        1,
+                        f"{len(missing)} strings missing, English is used: {', '.join(missing[:8])}"
+                        + ("..." if len(missing) > 8 else ""),
+                        "warning",
+                    )
+                )
             for key, (file, line) in self.ui_lines.get(language, {}).items():
                 if key not in english:
                     self.error(file, line, f"{key!r} is not an English interface string")
@@ -615,8 +689,12 @@ def build(files: Mapping[str, str]) -> tuple[ContentSet | None, list[Problem]]:
         digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     return (
         ContentSet(
-            messages=reader.messages, ui=reader.ui, countries=reader.countries,
-            areas=reader.areas, files=dict(files), fingerprint=digest.hexdigest()[:16],
+            messages=reader.messages,
+            ui=reader.ui,
+            countries=reader.countries,
+            areas=reader.areas,
+            files=dict(files),
+            fingerprint=digest.hexdigest()[:16],
         ),
         problems,
     )

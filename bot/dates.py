@@ -8,12 +8,34 @@ from datetime import date, timedelta
 
 import dateparser
 
-TODAY = {"today", "2day", "tday", "todays", "now", "aujourdhui", "auj", "heute", "vandaag",
-         "hoje", "tonight", "this morning", "just now", "ce matin", "heute morgen", "vanmorgen",
-         "esta manha"}
+TODAY = {
+    "today",
+    "2day",
+    "tday",
+    "todays",
+    "now",
+    "aujourdhui",
+    "auj",
+    "heute",
+    "vandaag",
+    "hoje",
+    "tonight",
+    "this morning",
+    "just now",
+    "ce matin",
+    "heute morgen",
+    "vanmorgen",
+    "esta manha",
+}
 YESTERDAY = {"yesterday", "yday", "yest", "hier", "gestern", "gisteren", "ontem", "last night"}
-BEFORE_YESTERDAY = {"day before yesterday", "avant hier", "avanthier", "vorgestern",
-                    "eergisteren", "anteontem"}
+BEFORE_YESTERDAY = {
+    "day before yesterday",
+    "avant hier",
+    "avanthier",
+    "vorgestern",
+    "eergisteren",
+    "anteontem",
+}
 TOMORROW = {"tomorrow", "tmrw", "tmoz", "demain", "morgen", "amanha"}
 WEEKDAY_NAMES = [
     ("monday", "mon", "lundi", "montag", "maandag", "segunda"),
@@ -24,10 +46,30 @@ WEEKDAY_NAMES = [
     ("saturday", "sat", "samedi", "samstag", "zaterdag", "sabado"),
     ("sunday", "sun", "dimanche", "sonntag", "zondag", "domingo"),
 ]
-FUTURE_WORDS = {"next", "prochain", "prochaine", "nachsten", "kommenden", "volgende", "proxima",
-                "proximo", "will", "gonna", "going", "vais", "werde", "ga", "vou"}
-_DATEPARSER_LANGS = {"en": ["en"], "fr": ["fr", "en"], "de": ["de", "en"], "nl": ["nl", "en"],
-                     "pt": ["pt", "en"]}
+FUTURE_WORDS = {
+    "next",
+    "prochain",
+    "prochaine",
+    "nachsten",
+    "kommenden",
+    "volgende",
+    "proxima",
+    "proximo",
+    "will",
+    "gonna",
+    "going",
+    "vais",
+    "werde",
+    "ga",
+    "vou",
+}
+_DATEPARSER_LANGS = {
+    "en": ["en"],
+    "fr": ["fr", "en"],
+    "de": ["de", "en"],
+    "nl": ["nl", "en"],
+    "pt": ["pt", "en"],
+}
 # Earliest and latest release days we accept: anything else is almost surely a typo.
 OLDEST = timedelta(days=2 * 365)
 FURTHEST = timedelta(days=366)
@@ -60,8 +102,9 @@ def parse_release_day(text: str, today: date, language: str = "en") -> date | No
         return today - timedelta(days=1)
     if _contains(folded, TOMORROW):
         return today + timedelta(days=1)
-    if _contains(folded, TODAY) or re.search(r"\b(just )?(got out|out today|released today)\b",
-                                            folded):
+    if _contains(folded, TODAY) or re.search(
+        r"\b(just )?(got out|out today|released today)\b", folded
+    ):
         return today
     words = folded.split()
     for index, names in enumerate(WEEKDAY_NAMES):
@@ -79,16 +122,23 @@ def parse_release_day(text: str, today: date, language: str = "en") -> date | No
     parsed = dateparser.parse(
         text,
         languages=_DATEPARSER_LANGS.get(language, ["en"]),
-        settings={"RELATIVE_BASE": _midnight(today), "PREFER_DAY_OF_MONTH": "first",
-                  "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day"]},
+        settings={
+            "RELATIVE_BASE": _midnight(today),
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": "DMY",
+            "REQUIRE_PARTS": ["day"],
+        },
     )
     if parsed is None:
         return None
     day = parsed.date()
     # "3 march" with no year: choose the year that puts it closest to today.
     if not re.search(r"\b\d{4}\b", text):
-        candidates = [day.replace(year=today.year + shift) for shift in (-1, 0, 1)
-                      if _valid(day, today.year + shift)]
+        candidates = [
+            day.replace(year=today.year + shift)
+            for shift in (-1, 0, 1)
+            if _valid(day, today.year + shift)
+        ]
         day = min(candidates, key=lambda d: abs((d - today).days))
     return _bounded(day, today)
 

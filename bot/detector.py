@@ -336,10 +336,11 @@ BOTH: dict[str, tuple[str, ...]] = {
 # false alarm in a real sentence ("handing myself in" is not "hanging myself").
 NO_FUZZ: frozenset[str] = frozenset(
     """
-    overdoes overdone overdoing doing dozing doping breaching reaching loving liking
-    handing gargling walking
+    overdoes overdone overdoing overdoe overdoen overdoet collapse collapses doing dozing
+    doping breaching reaching loving liking handing gargling walking talking onding
     prendre perdre peindre pondre creer pleine livres lievres
-    lieben treten auffangen aushangen erlangen ritten rotzen lappen
+    lieben treten auffangen aushangen erlangen ritten rotzen riten ritmen ritzel lappen
+    streben bringt bringen
     rijzen ritsen opvangen omhangen vervangen verlangen streven doorgaan opbrengen
     aborda abordar acordo morder contar esforcar enfocar
     """.split()
@@ -371,22 +372,22 @@ _MARKS = re.compile("[\u0300-\u036f]")  # combining accents left behind by NFKD
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; emojis and punctuation split words
 _CLAUSES = re.compile(r"[.!?;:,\n]+")  # "No, I want to die": a negation does not cross these
 # "won't" / "won t": the apostrophe splits the word, so glue "n" + "t" back into "wont".
-_NT = re.compile(r"(?<=[^\W\d_]n)[^\w.!?;:,\n]+t\b")
+_NT = re.compile(r"n[\s'’‘ʼ`]+t\b")
 _RUN = re.compile(r"([^\W\d_])\1{2,}")  # the same letter 3+ times
 _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 def _fold(text: str) -> str:
     """Lower case, no accents, ligatures spelled out (ß->ss via casefold)."""
-    text = text.casefold().translate(_LIGATURES)
-    if text.isascii():
+    text = text.casefold()
+    if text.isascii():  # the common case: skip the slower Unicode steps
         return text
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_LIGATURES)))
 
 
-def _tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
-    """Tokens, whether each had a stretched letter run, whether a clause break precedes it."""
-    text = _NT.sub("t", _fold(text[:MAX_CHARS]))
+def _tokens(text: str) -> tuple[list[str], list[bool]]:
+    """Tokens, and whether a clause break comes just before each one."""
+    text = _NT.sub("nt", _fold(text[:MAX_CHARS]))
     toks: list[str] = []
     broken: list[bool] = []
     for clause in _CLAUSES.split(text):  # findall per clause keeps the loop in C
@@ -395,12 +396,7 @@ def _tokens(text: str) -> tuple[list[str], list[bool], list[bool]]:
             toks += words
             broken.append(True)
             broken += [False] * (len(words) - 1)
-    stretched = [False] * len(toks)
-    if _RUN.search(text):  # rare: only then pay for a per-token pass
-        for k, tok in enumerate(toks):
-            toks[k], n = _RUN.subn(r"\1\1", tok)
-            stretched[k] = n > 0
-    return toks, stretched, broken
+    return toks, broken
 
 
 def normalise(text: str) -> list[str]:
@@ -408,7 +404,7 @@ def normalise(text: str) -> list[str]:
     letter runs of 3+ cut to 2 ("heeelp" -> "heelp"); punctuation and emojis dropped."""
     if not isinstance(text, str):
         return []
-    return _tokens(text)[0]
+    return [_RUN.sub(r"\1\1", tok) for tok in _tokens(text)[0]]
 
 
 # --------------------------------------------------------------------------------------
@@ -514,44 +510,51 @@ def _build() -> None:
 
 _build()
 
-# Fuzzy index: only words of 5+ letters take part. _DELETES maps every word and every
-# one-letter deletion of it to the words it came from (the "symmetric delete" trick), so a
-# token is compared with a handful of candidates instead of the whole vocabulary.
-_FUZZY_WORDS: frozenset[str] = frozenset(s for s in _SURFACE if len(s) >= 5)
-_DELETES: dict[str, set[str]] = {}
-for _w in _FUZZY_WORDS:
-    for _i in range(len(_w)):
-        _DELETES.setdefault(_w[:_i] + _w[_i + 1 :], set()).add(_w)
-del _w, _i
+# Fuzzy index: only words of 5+ letters take part. With one typo and the first letter
+# kept, either the first two letters or the last two are untouched, so a word can only be
+# near a token that shares its head (first two letters) or its first letter and tail (last
+# two), and whose length is within one. _NEAR files each word under those keys for each
+# token length it could match, so a token costs two dict look-ups and 0-3 comparisons.
+_NEAR: dict[tuple[str | int, ...], list[str]] = {}
+for _w in sorted(s for s in _SURFACE if len(s) >= 5):
+    for _n in (len(_w) - 1, len(_w), len(_w) + 1):
+        _NEAR.setdefault((_w[:2], _n), []).append(_w)
+        _NEAR.setdefault((_w[0], _w[-2:], _n), []).append(_w)
+del _w, _n
 
 
 def _one_typo(tok: str, word: str) -> bool:
     """True if `tok` is `word` with one typo we trust (first letter kept)."""
-    if tok[0] != word[0]:
-        return False
     lt, lw = len(tok), len(word)
-    if lt == lw:
-        diff = [k for k in range(lt) if tok[k] != word[k]]
-        if len(diff) == 1:
-            return lw >= 6  # in 5-letter words a changed letter is too often another word
-        if len(diff) == 2:
-            a, b = diff
-            return b == a + 1 and tok[a] == word[b] and tok[b] == word[a]
+    k, m = 0, min(lt, lw)
+    while k < m and tok[k] == word[k]:  # skip the common start
+        k += 1
+    if k == 0:
         return False
-    short, long_ = (tok, word) if lt < lw else (word, tok)
-    if len(long_) - len(short) != 1:
-        return False
-    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+    if lt > lw:  # a letter added
+        return tok[k + 1 :] == word[k:]
+    if lt < lw:  # a letter left out
+        return word[k + 1 :] == tok[k:]
+    if tok[k + 1 :] == word[k + 1 :]:  # a letter changed
+        return lw >= 6  # in 5-letter words a changed letter too often makes another word
+    return (
+        tok[k + 1 : k + 2] == word[k : k + 1]
+        and tok[k] == word[k + 1]
+        and (
+            tok[k + 2 :] == word[k + 2 :]  # two neighbours swapped
+        )
+    )
 
 
 def _fuzzy(tok: str) -> set[str]:
-    cands: set[str] = set(_DELETES.get(tok, ()))  # a letter was left out
-    for i in range(len(tok)):
-        d = tok[:i] + tok[i + 1 :]
-        if d in _FUZZY_WORDS:  # a letter was added
-            cands.add(d)
-        cands.update(_DELETES.get(d, ()))  # a letter was changed, or two swapped
-    return {_SURFACE[w] for w in cands if _one_typo(tok, w)}
+    """Phrase words that `tok` is one trusted typo away from."""
+    n = len(tok)
+    by_head = _NEAR.get((tok[:2], n))
+    by_tail = _NEAR.get((tok[0], tok[-2:], n))
+    if by_head is None and by_tail is None:  # most tokens stop here
+        return set()
+    near = (by_head or []) + (by_tail or [])
+    return {_SURFACE[word] for word in near if _one_typo(tok, word)}
 
 
 def _unstretch(tok: str) -> Iterable[str]:
@@ -563,11 +566,17 @@ def _unstretch(tok: str) -> Iterable[str]:
 
 
 @functools.lru_cache(maxsize=16_384)
-def _resolve(tok: str, stretched: bool) -> tuple[str, ...]:
+def _resolve(tok: str) -> tuple[str, ...]:
     """Canonical phrase words this token can stand for (usually none), sorted so that the
     result never depends on set order (which changes with PYTHONHASHSEED)."""
-    forms = tuple(_unstretch(tok)) if stretched else (tok,)
-    found = {_SURFACE[f] for f in forms if f in _SURFACE}
+    exact = _SURFACE.get(tok)
+    if exact is not None:
+        return (exact,)
+    if len(set(tok)) + 2 <= len(tok) and _RUN.search(tok):  # "heeelp": a letter run
+        forms = tuple(_unstretch(_RUN.sub(r"\1\1", tok)))
+        found = {_SURFACE[f] for f in forms if f in _SURFACE}
+    else:
+        forms, found = (tok,), set()
     if not found:
         for f in forms:
             if len(f) >= 5 and f not in NO_FUZZ:
@@ -633,8 +642,8 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
     """
     if not isinstance(text, str) or not text:
         return None
-    toks, stretched, broken = _tokens(text)
-    res = [_resolve(t, s) for t, s in zip(toks, stretched, strict=True)]
+    toks, broken = _tokens(text)
+    res = [_resolve(tok) for tok in toks]
 
     where: dict[str, list[int]] = {}  # phrase word -> token positions
     for i, cands in enumerate(res):

@@ -28,14 +28,23 @@ Sender = Callable[[int, Reply], Awaitable[object]]
 class Dispatcher:
     """One ``tick`` claims what is due and sends it, spaced to stay under ``rate`` per second."""
 
-    def __init__(self, companion: Companion, outbox: Outbox, send: Sender, clock: Clock,
-                 rate: float = 20.0, batch_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        companion: Companion,
+        outbox: Outbox,
+        send: Sender,
+        clock: Clock,
+        rate: float = 20.0,
+        batch_seconds: float = 1.0,
+        per_chat_interval: float = 1.0,
+    ) -> None:
         self.companion = companion
         self.outbox = outbox
         self.send = send
         self.clock = clock
         self.rate = rate
         self.batch_seconds = batch_seconds
+        self.per_chat_interval = per_chat_interval  # Telegram: one message per chat per second
         self.hold_until = 0.0  # loop time before which Telegram asked us not to send (429)
         self.sent = 0
         self._last_send: dict[int, float] = {}  # person id -> loop time of their last message
@@ -51,14 +60,17 @@ class Dispatcher:
         if loop.time() < self.hold_until:
             return 0
         limit = max(1, int(self.rate * self.batch_seconds))
-        self._last_send = {p: t for p, t in self._last_send.items() if loop.time() - t < 1.0}
+        self._last_send = {
+            p: t for p, t in self._last_send.items() if loop.time() - t < self.per_chat_interval
+        }
         batch = self.outbox.claim_due(now, limit, frozenset(self._last_send))
         for index, due in enumerate(batch):
             if loop.time() < self.hold_until:
                 stamp = self.clock.now()
                 for waiting in batch[index:]:
-                    self.outbox.retry_at(waiting, stamp, stamp, "waiting for Telegram (429)",
-                                         count_attempt=False)
+                    self.outbox.retry_at(
+                        waiting, stamp, stamp, "waiting for Telegram (429)", count_attempt=False
+                    )
                 break
             started = loop.time()
             await self._deliver(due)
@@ -82,8 +94,13 @@ class Dispatcher:
             logger.warning("Telegram asked us to wait %.0f s (429)", wait)
             self.hold_until = asyncio.get_running_loop().time() + wait
             stamp = self.clock.now()
-            self.outbox.retry_at(due, stamp + timedelta(seconds=wait), stamp,
-                                 "429 flood control", count_attempt=False)
+            self.outbox.retry_at(
+                due,
+                stamp + timedelta(seconds=wait),
+                stamp,
+                "429 flood control",
+                count_attempt=False,
+            )
         except Forbidden:
             # The person blocked the bot: stop, and never retry.
             logger.info("a person blocked the bot; their reminders are stopped")
@@ -98,8 +115,9 @@ class Dispatcher:
             # TimedOut is a NetworkError; 5xx answers arrive as NetworkError too.
             stamp = self.clock.now()
             logger.warning("sending failed (%s); will retry", type(exc).__name__)
-            self.outbox.retry_at(due, stamp + backoff(due.attempts), stamp,
-                                 f"{type(exc).__name__}: {exc.message}")
+            self.outbox.retry_at(
+                due, stamp + backoff(due.attempts), stamp, f"{type(exc).__name__}: {exc.message}"
+            )
         except TelegramError as exc:
             stamp = self.clock.now()
             logger.error("unexpected Telegram error (%s); will retry", type(exc).__name__)

@@ -50,8 +50,9 @@ class LiveContent:
             if problems != self.problems:
                 for problem in problems:
                     logger.error("content: %s", problem)
-                logger.error("content not reloaded: keeping the last good set (%s)",
-                             self.current.fingerprint)
+                logger.error(
+                    "content not reloaded: keeping the last good set (%s)", self.current.fingerprint
+                )
             self.problems = problems
             return False
         self.problems = problems

@@ -76,7 +76,9 @@ class Outbox:
         if chosen is not None:
             rows.append((chosen.message.id, stamp, "planned", None))
         reason = "joined late" if catch_up else "was due before this change"
-        rows += [(p.message.id, iso(p.due_at), "skipped", reason) for p in missed if p is not chosen]
+        rows += [
+            (p.message.id, iso(p.due_at), "skipped", reason) for p in missed if p is not chosen
+        ]
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
@@ -94,11 +96,14 @@ class Outbox:
             catch_up=chosen.message.id if chosen else None,
         )
 
-    def skip_pending(self, person_id: int, reason: str, now: datetime,
-                     before: datetime | None = None) -> int:
+    def skip_pending(
+        self, person_id: int, reason: str, now: datetime, before: datetime | None = None
+    ) -> int:
         """Mark planned rows skipped (all, or only those due before ``before``)."""
-        query = ("UPDATE outbox SET status = 'skipped', reason = ?, updated_at = ? "
-                 "WHERE person_id = ? AND status = 'planned'")
+        query = (
+            "UPDATE outbox SET status = 'skipped', reason = ?, updated_at = ? "
+            "WHERE person_id = ? AND status = 'planned'"
+        )
         params: list[object] = [reason, iso(now), person_id]
         if before is not None:
             query += " AND due_at < ?"
@@ -115,8 +120,9 @@ class Outbox:
             logger.warning("recovered %d reminders interrupted while sending", count)
         return count
 
-    def claim_due(self, now: datetime, limit: int, resting: frozenset[int] = frozenset()
-                  ) -> list[Due]:
+    def claim_due(
+        self, now: datetime, limit: int, resting: frozenset[int] = frozenset()
+    ) -> list[Due]:
         """Claim up to ``limit`` due rows, oldest first: one per person, none for ``resting``."""
         stamp = iso(now)
         with self.db.conn:
@@ -163,15 +169,22 @@ class Outbox:
     def mark_failed(self, row_id: int, now: datetime, reason: str) -> None:
         self._set(row_id, now, status="failed", reason=reason)
 
-    def retry_at(self, due: Due, when: datetime, now: datetime, reason: str,
-                 count_attempt: bool = True) -> None:
+    def retry_at(
+        self, due: Due, when: datetime, now: datetime, reason: str, count_attempt: bool = True
+    ) -> None:
         """Put a row back for another try, or fail it after too many tries."""
         attempts = due.attempts + (1 if count_attempt else 0)
         if attempts >= MAX_ATTEMPTS:
             self.mark_failed(due.row_id, now, f"gave up after {attempts} tries: {reason}")
             return
-        self._set(due.row_id, now, status="planned", reason=reason, attempts=attempts,
-                  next_attempt_at=iso(when))
+        self._set(
+            due.row_id,
+            now,
+            status="planned",
+            reason=reason,
+            attempts=attempts,
+            next_attempt_at=iso(when),
+        )
 
     def statuses(self, person_id: int) -> dict[str, str]:
         return {

@@ -103,7 +103,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         dispatch_interval=_parse_float(
             "FIRST48_DISPATCH_INTERVAL", env.get("FIRST48_DISPATCH_INTERVAL", "1"), 0.01
         ),
-        dispatch_rate=_parse_float("FIRST48_DISPATCH_RATE", env.get("FIRST48_DISPATCH_RATE", "20"), 1),
+        dispatch_rate=_parse_float(
+            "FIRST48_DISPATCH_RATE", env.get("FIRST48_DISPATCH_RATE", "20"), 1
+        ),
         content_reload_interval=_parse_float(
             "FIRST48_CONTENT_RELOAD", env.get("FIRST48_CONTENT_RELOAD", "30"), 0.1
         ),

@@ -33,6 +33,7 @@ def from_iso(text: str) -> datetime:
 
 # --- migrations: append only; each runs once, in order, inside a transaction ---
 
+
 def m001_people_and_outbox(db: sqlite_utils.Database) -> None:
     db.execute(
         """
@@ -147,11 +148,19 @@ class Person:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Person:
         return cls(
-            id=row["id"], chat_id=row["chat_id"], language=row["language"], step=row["step"],
+            id=row["id"],
+            chat_id=row["chat_id"],
+            language=row["language"],
+            step=row["step"],
             released_at=from_iso(row["released_at"]) if row["released_at"] else None,
-            timezone=row["timezone"], area_id=row["area_id"], on_ost=row["on_ost"],
-            housed=row["housed"], discreet=bool(row["discreet"]), paused=bool(row["paused"]),
-            stopped=bool(row["stopped"]), blocked=row["blocked_at"] is not None,
+            timezone=row["timezone"],
+            area_id=row["area_id"],
+            on_ost=row["on_ost"],
+            housed=row["housed"],
+            discreet=bool(row["discreet"]),
+            paused=bool(row["paused"]),
+            stopped=bool(row["stopped"]),
+            blocked=row["blocked_at"] is not None,
             pending=json.loads(row["pending"]) if row["pending"] else None,
         )
 
@@ -192,7 +201,9 @@ class People:
                 value = int(value)
             values[key] = value
         assignments = ", ".join(f"{key} = :{key}" for key in values)
-        self.db.execute(f"UPDATE people SET {assignments} WHERE id = :id", {**values, "id": person_id})
+        self.db.execute(
+            f"UPDATE people SET {assignments} WHERE id = :id", {**values, "id": person_id}
+        )
 
     def mark_blocked(self, person_id: int, now: datetime) -> None:
         self.db.execute("UPDATE people SET blocked_at = ? WHERE id = ?", [iso(now), person_id])

@@ -76,8 +76,10 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKe
         return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
     if reply.buttons:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-             for row in reply.buttons]
+            [
+                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                for row in reply.buttons
+            ]
         )
     if reply.remove_keyboard:
         return ReplyKeyboardRemove()
@@ -87,8 +89,12 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKe
 async def send(application: Application, chat_id: int, reply: Reply) -> None:
     """Send one reply; errors go to the caller."""
     await application.bot.send_message(
-        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply),
-        protect_content=reply.protect, disable_web_page_preview=True,
+        chat_id,
+        reply.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup(reply),
+        protect_content=reply.protect,
+        disable_web_page_preview=True,
     )
 
 
@@ -126,9 +132,25 @@ def _incoming(update: Update) -> Incoming | None:
         return Incoming(chat.id, location=location, language_hint=hint)
     if message.text:
         return Incoming(chat.id, text=message.text, language_hint=hint)
-    kind = next((k for k in ("sticker", "photo", "voice", "video", "video_note", "audio",
-                             "document", "animation", "contact", "poll") if getattr(message, k)),
-                "other")
+    kind = next(
+        (
+            k
+            for k in (
+                "sticker",
+                "photo",
+                "voice",
+                "video",
+                "video_note",
+                "audio",
+                "document",
+                "animation",
+                "contact",
+                "poll",
+            )
+            if getattr(message, k)
+        ),
+        "other",
+    )
     return Incoming(chat.id, media=kind, language_hint=hint)
 
 
@@ -150,8 +172,11 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error's type and place; never the update, which holds what someone wrote."""
     error = context.error
-    logger.error("error while handling an update: %s", type(error).__name__,
-                 exc_info=(type(error), error, error.__traceback__) if error else None)
+    logger.error(
+        "error while handling an update: %s",
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
 
 
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,13 +200,17 @@ async def post_init(application: Application) -> None:
     try:
         await application.bot.set_my_commands(commands)
     except TelegramError as exc:
-        logger.warning("could not register the command menu (%s); carrying on",
-                       type(exc).__name__)
+        logger.warning("could not register the command menu (%s); carrying on", type(exc).__name__)
     settings = services.settings
-    application.job_queue.run_repeating(dispatch_job, settings.dispatch_interval, first=0.1,
-                                        name="dispatch")
-    application.job_queue.run_repeating(reload_job, settings.content_reload_interval,
-                                        first=settings.content_reload_interval, name="content")
+    application.job_queue.run_repeating(
+        dispatch_job, settings.dispatch_interval, first=0.1, name="dispatch"
+    )
+    application.job_queue.run_repeating(
+        reload_job,
+        settings.content_reload_interval,
+        first=settings.content_reload_interval,
+        name="content",
+    )
 
 
 def build_application(services: Services) -> Application:
@@ -202,19 +231,25 @@ def build_application(services: Services) -> Application:
         await send(application, chat_id, reply)
 
     application.bot_data["dispatcher"] = Dispatcher(
-        services.companion, services.outbox, sender, services.clock,
-        rate=settings.dispatch_rate, batch_seconds=settings.dispatch_interval,
+        services.companion,
+        services.outbox,
+        sender,
+        services.clock,
+        rate=settings.dispatch_rate,
+        batch_seconds=settings.dispatch_interval,
     )
     private = filters.ChatType.PRIVATE
-    application.add_handlers([
-        # Commands: /start (with deep-link payload), /help, /overdose, /stop, /forget, ...
-        CommandHandler(list(COMMANDS), on_update, filters=private),
-        # Button taps.
-        CallbackQueryHandler(on_update),
-        # Edits are checked for emergencies too.
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, on_update),
-        # Text (emergency detector first, inside the companion), locations, then anything else.
-        MessageHandler(filters.UpdateType.MESSAGE & private, on_update),
-    ])
+    application.add_handlers(
+        [
+            # Commands: /start (with deep-link payload), /help, /overdose, /stop, /forget, ...
+            CommandHandler(list(COMMANDS), on_update, filters=private),
+            # Button taps.
+            CallbackQueryHandler(on_update),
+            # Edits are checked for emergencies too.
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, on_update),
+            # Text (emergency detector first, inside the companion), locations, then anything else.
+            MessageHandler(filters.UpdateType.MESSAGE & private, on_update),
+        ]
+    )
     application.add_error_handler(on_error)
     return application

@@ -28,8 +28,12 @@ def parse_duration(text: str) -> timedelta | None:
     if not match:
         return None
     amount, unit = int(match.group(1)), match.group(2)
-    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
-            "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+    return {
+        "m": timedelta(minutes=amount),
+        "h": timedelta(hours=amount),
+        "d": timedelta(days=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]
 
 
 class Terminal:
@@ -38,8 +42,15 @@ class Terminal:
         self.out = out
         self.buttons: list[str] = []
         self.labels: list[str] = []
-        self.dispatcher = Dispatcher(services.companion, services.outbox, self._deliver,
-                                     services.clock, rate=1000, batch_seconds=1)
+        self.dispatcher = Dispatcher(
+            services.companion,
+            services.outbox,
+            self._deliver,
+            services.clock,
+            rate=1000,
+            batch_seconds=1,
+            per_chat_interval=0,
+        )
 
     async def _deliver(self, chat_id: int, reply: Reply) -> None:
         self.show(reply, reminder=True)
@@ -77,15 +88,16 @@ class Terminal:
         if line in ("::quit", "::q", "::exit"):
             return False
         if line.startswith("::wait"):
-            delta = parse_duration(line[len("::wait"):])
+            delta = parse_duration(line[len("::wait") :])
             if delta is None:
                 print("  ::wait needs a duration like 2h, 3d or 1w", file=self.out)
                 return True
             # Move in hour steps so each reminder shows at the time it arrives.
             target = self.services.clock.now() + delta
             while self.services.clock.now() < target:
-                self.services.clock.advance(min(timedelta(minutes=30),
-                                                target - self.services.clock.now()))
+                self.services.clock.advance(
+                    min(timedelta(minutes=30), target - self.services.clock.now())
+                )
                 await self.flush()
             return True
         if line.startswith("::location"):

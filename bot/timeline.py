@@ -27,8 +27,11 @@ class Facts:
         return WEEKDAYS[self.released_at.astimezone(self.zone).weekday()]
 
     def matches(self, message: Message) -> bool:
-        values = {"release_weekday": self.release_weekday, "on_ost": self.on_ost,
-                  "housed": self.housed}
+        values = {
+            "release_weekday": self.release_weekday,
+            "on_ost": self.on_ost,
+            "housed": self.housed,
+        }
         return all(values[name] in allowed for name, allowed in message.conditions.items())
 
 
@@ -110,9 +113,7 @@ def compute(messages: Iterable[Message], facts: Facts, quiet: QuietHours) -> lis
     return sorted(planned, key=lambda p: (p.due_at, p.message.rank, p.message.id))
 
 
-def split_missed(
-    planned: Sequence[Planned], now: datetime
-) -> tuple[list[Planned], list[Planned]]:
+def split_missed(planned: Sequence[Planned], now: datetime) -> tuple[list[Planned], list[Planned]]:
     """(missed, upcoming): missed ones were due before now, beyond the grace period.
 
     A message held back by quiet hours is not missed until the morning it was held for.

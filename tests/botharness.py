@@ -54,15 +54,17 @@ class Harness:
     async def tap(self, data: str, chat: int = CHAT) -> None:
         self.api.press(chat, data)
 
-    async def expect(self, predicate: Callable[[dict], bool] | str, chat: int = CHAT,
-                     timeout: float = 10.0) -> dict:
-        """Wait for the bot to send a message to ``chat`` matching a predicate or containing text."""
+    async def expect(
+        self, predicate: Callable[[dict], bool] | str, chat: int = CHAT, timeout: float = 10.0
+    ) -> dict:
+        """Wait for a message to ``chat`` matching a predicate, or containing a text."""
         if isinstance(predicate, str):
             needle = predicate
             predicate = lambda params: needle in params.get("text", "")  # noqa: E731
         check = predicate
         return await self.api.await_for(
-            lambda params: params.get("chat_id") == chat and check(params), timeout=timeout)
+            lambda params: params.get("chat_id") == chat and check(params), timeout=timeout
+        )
 
     async def quiet(self, seconds: float = 0.5) -> None:
         await asyncio.sleep(seconds)
@@ -72,8 +74,15 @@ class Harness:
         rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
         return [b.get("callback_data") or b.get("text") for row in rows for b in row]
 
-    async def onboard(self, chat: int = CHAT, release: str = "today", area: str = "Leeds",
-                      language: str = "en", on_ost: str = "yes", housed: str = "yes") -> None:
+    async def onboard(
+        self,
+        chat: int = CHAT,
+        release: str = "today",
+        area: str = "Leeds",
+        language: str = "en",
+        on_ost: str = "yes",
+        housed: str = "yes",
+    ) -> None:
         """Go through onboarding the way a person would."""
         await self.say("/start", chat, language)
         await self.expect(lambda p: f"start:{language}" in self.buttons(p), chat)
@@ -89,5 +98,6 @@ class Harness:
         await self.tap(f"ost:{on_ost}", chat)
         await self.expect(lambda p: "housed:yes" in self.buttons(p), chat)
         await self.tap(f"housed:{housed}", chat)
-        await self.expect(lambda p: "overdose" in self.buttons(p) and "settings" in self.buttons(p),
-                          chat)
+        await self.expect(
+            lambda p: "overdose" in self.buttons(p) and "settings" in self.buttons(p), chat
+        )

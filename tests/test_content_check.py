@@ -24,7 +24,7 @@ def edit(path: Path, old: str, new: str) -> int:
     """Replace the first ``old`` in a file; return its 1-based line number."""
     text = path.read_text()
     index = text.index(old)
-    path.write_text(text[:index] + new + text[index + len(old):])
+    path.write_text(text[:index] + new + text[index + len(old) :])
     return text[:index].count("\n") + 1
 
 
@@ -43,7 +43,11 @@ def test_the_shipped_content_has_no_missing_translations() -> None:
     [
         ("Your body has changed.", "Your body has changed, addict.", r'"addict" stigmatises'),
         ("Your body has changed.", "Stay clean out there.", r'"clean" stigmatises'),
-        ("Your body has changed.", "Call {emergncy_number}.", r"unknown placeholder \{emergncy_number\}"),
+        (
+            "Your body has changed.",
+            "Call {emergncy_number}.",
+            r"unknown placeholder \{emergncy_number\}",
+        ),
         ("Your body has changed.", "<b>Your body has changed.", r"<b> is never closed"),
         ("Your body has changed.", "Tea & toast.", r"write &amp; for &"),
         ("Your body has changed.", "<script>x</script>", r"does not allow the tag <script>"),
@@ -117,15 +121,23 @@ def test_cli_reports_file_line_and_exits_nonzero(content_dir: Path) -> None:
     line = edit(content_dir / "en" / "timeline.yml", "Your body has changed.", "Junkies die.")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "content", "check", str(content_dir)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
-    assert re.search(rf"^en/timeline\.yml:{line}: \"Junkies\" stigmatises", result.stdout, re.M), result.stdout
+    assert re.search(rf"^en/timeline\.yml:{line}: \"Junkies\" stigmatises", result.stdout, re.M), (
+        result.stdout
+    )
 
 
 def test_cli_says_ok_for_good_content() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "content", "check"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "content", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK:" in result.stdout
 
@@ -135,16 +147,22 @@ def test_broken_change_keeps_the_last_good_set_live(content_dir: Path, tmp_path:
     live = LiveContent(content_dir, db)
     before = live.current.message("tolerance-hour-zero", "en")
     assert before is not None
-    edit(content_dir / "en" / "timeline.yml", "Your body has changed.", "Your body has changed <b>.")
+    edit(
+        content_dir / "en" / "timeline.yml", "Your body has changed.", "Your body has changed <b>."
+    )
     assert live.reload() is False
     assert live.current.message("tolerance-hour-zero", "en") == before
     assert any(p.file == "en/timeline.yml" for p in live.problems)
-    edit(content_dir / "en" / "timeline.yml", "Your body has changed <b>.", "Your tolerance is low.")
+    edit(
+        content_dir / "en" / "timeline.yml", "Your body has changed <b>.", "Your tolerance is low."
+    )
     assert live.reload() is True
     assert "Your tolerance is low." in live.current.message("tolerance-hour-zero", "en").body  # type: ignore[union-attr]
 
 
-def test_restart_with_broken_files_uses_the_last_good_set(content_dir: Path, tmp_path: Path) -> None:
+def test_restart_with_broken_files_uses_the_last_good_set(
+    content_dir: Path, tmp_path: Path
+) -> None:
     db = open_database(tmp_path / "live.db")
     good = LiveContent(content_dir, db).current
     (content_dir / "en" / "emergency.yml").write_text("language: en\nmessages: [")

@@ -23,9 +23,20 @@ PEOPLE = 60
 
 def start_fake(port_file: Path, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "tests/fakebotapi.py", "--port", "0", "--token", TOKEN, "--log", str(log),
-         "--delay-send", "0.03"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "tests/fakebotapi.py",
+            "--port",
+            "0",
+            "--token",
+            TOKEN,
+            "--log",
+            str(log),
+            "--delay-send",
+            "0.03",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -35,11 +46,21 @@ def start_fake(port_file: Path, log: Path) -> subprocess.Popen:
 
 
 def start_bot(url: str, database: Path, content: Path) -> subprocess.Popen:
-    env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": url,
-           "FIRST48_DATABASE": str(database), "FIRST48_CONTENT_DIR": str(content),
-           "FIRST48_DISPATCH_INTERVAL": "0.2", "FIRST48_DISPATCH_RATE": "25"}
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": url,
+        "FIRST48_DATABASE": str(database),
+        "FIRST48_CONTENT_DIR": str(content),
+        "FIRST48_DISPATCH_INTERVAL": "0.2",
+        "FIRST48_DISPATCH_RATE": "25",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def delivered(log: Path) -> list[int]:
@@ -53,11 +74,16 @@ def test_sigkill_mid_dispatch_loses_nothing(tmp_path: Path, content_dir: Path) -
     db = open_database(database)
     now = iso(datetime.now(UTC))
     for chat in range(1, PEOPLE + 1):
-        db.execute("INSERT INTO people (chat_id, timezone, consent_at, released_at, step) "
-                   "VALUES (?, 'Europe/London', ?, ?, 'done')", [chat, now, now])
-        db.execute("INSERT INTO outbox (person_id, message_id, due_at, next_attempt_at, "
-                   "updated_at) VALUES (last_insert_rowid(), 'tolerance-hour-zero', ?, ?, ?)",
-                   [now, now, now])
+        db.execute(
+            "INSERT INTO people (chat_id, timezone, consent_at, released_at, step) "
+            "VALUES (?, 'Europe/London', ?, ?, 'done')",
+            [chat, now, now],
+        )
+        db.execute(
+            "INSERT INTO outbox (person_id, message_id, due_at, next_attempt_at, "
+            "updated_at) VALUES (last_insert_rowid(), 'tolerance-hour-zero', ?, ?, ?)",
+            [now, now, now],
+        )
     db.conn.close()
     log = tmp_path / "sent.jsonl"
     fake = start_fake(tmp_path / "port", log)

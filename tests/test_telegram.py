@@ -40,29 +40,31 @@ async def test_onboarding_in_five_taps_and_the_first_message_within_seconds(bot:
     await bot.say("/start")
     welcome = await bot.expect("Tap your language")
     assert {"start:en", "start:fr", "start:de", "start:nl", "start:pt", "decline"} <= set(
-        bot.buttons(welcome))
+        bot.buttons(welcome)
+    )
     assert rows(bot, "SELECT * FROM people") == [], "nothing is stored before consent"
 
-    await bot.tap("start:en")                                     # 1: consent and language
+    await bot.tap("start:en")  # 1: consent and language
     await bot.expect("When did you get out")
-    await bot.say("I got out today")                              # 2: release day, typed
+    await bot.say("I got out today")  # 2: release day, typed
     await bot.expect("Got it: released")
-    first = await bot.expect(DISCREET_LINE, timeout=5)            # the first reminder, at once
+    first = await bot.expect(DISCREET_LINE, timeout=5)  # the first reminder, at once
     assert "<tg-spoiler>" in first["text"] and first["protect_content"] is True
     assert "Your old amount can kill you now" in first["text"]
     assert first["text"].startswith("Hi 👋 A new note for you.\n\n<tg-spoiler>")
 
-    await bot.say("leeds")                                        # 3: area, typed
+    await bot.say("leeds")  # 3: area, typed
     await bot.expect("I'll use Leeds")
     await bot.expect("methadone or buprenorphine")
-    await bot.tap("ost:yes")                                      # 4
+    await bot.tap("ost:yes")  # 4
     await bot.expect("somewhere safe to sleep")
-    await bot.tap("housed:no")                                    # 5
+    await bot.tap("housed:no")  # 5
     done = await bot.expect("All set")
     assert "overdose" in bot.buttons(done)
 
-    person = rows(bot, "SELECT chat_id, area_id, timezone, on_ost, housed, step, discreet "
-                       "FROM people")
+    person = rows(
+        bot, "SELECT chat_id, area_id, timezone, on_ost, housed, step, discreet FROM people"
+    )
     assert person == [(CHAT, "leeds", "Europe/London", "yes", "no", "done", 1)]
     columns = {row[1] for row in rows(bot, "PRAGMA table_info(people)")}
     assert not columns & {"name", "first_name", "username", "phone", "latitude", "longitude"}
@@ -75,7 +77,7 @@ async def test_a_shared_location_sets_the_area_and_is_not_stored(bot: Harness) -
     await bot.expect("When did you get out")
     await bot.tap("rel:yesterday")
     await bot.expect(lambda p: (p.get("reply_markup") or {}).get("keyboard"))
-    bot.api.send_location(CHAT, 53.4808, -2.2426)                  # Manchester
+    bot.api.send_location(CHAT, 53.4808, -2.2426)  # Manchester
     await bot.expect("I'll use Manchester")
     stored = repr(rows(bot, "SELECT * FROM people")) + repr(rows(bot, "SELECT * FROM outbox"))
     assert "53.4" not in stored and "-2.2" not in stored
@@ -95,7 +97,7 @@ async def test_overdose_card_in_every_language_before_anything_else(
     bot: Harness, language: str, text: str, expected: str
 ) -> None:
     # The phone is set to English: the card follows the language the person wrote in.
-    await bot.say(text, language="en")                            # no /start, no consent
+    await bot.say(text, language="en")  # no /start, no consent
     card = await bot.expect(lambda p: expected in p["text"], timeout=5)
     assert "nalox" in card["text"].lower()
     assert "protect_content" not in card or card["protect_content"] is False
@@ -118,7 +120,7 @@ async def test_crisis_message_gets_the_crisis_line(bot: Harness) -> None:
 
 async def test_a_reminder_arrives_when_the_clock_moves(bot: Harness, clock: Clock) -> None:
     await bot.onboard()
-    await bot.expect(DISCREET_LINE)                               # hour 0
+    await bot.expect(DISCREET_LINE)  # hour 0
     sent_before = len(bot.api.sent(CHAT))
     clock.advance(timedelta(hours=2, minutes=1))
     reminder = await bot.expect(DISCREET_LINE)
@@ -185,8 +187,8 @@ async def test_deep_link_prefills_release_day_and_area(bot: Harness) -> None:
     welcome = await bot.expect("Tap your language")
     assert "start:en:20260302:leeds" in bot.buttons(welcome)
     await bot.tap("start:en:20260302:leeds")
-    await bot.expect("methadone or buprenorphine")                # straight to question 4
-    (released, area), = rows(bot, "SELECT released_at, area_id FROM people")
+    await bot.expect("methadone or buprenorphine")  # straight to question 4
+    ((released, area),) = rows(bot, "SELECT released_at, area_id FROM people")
     assert released.startswith("2026-03-02T10:00") and area == "leeds"
 
 
@@ -224,8 +226,18 @@ async def test_forged_button_data_gets_the_menu(bot: Harness) -> None:
 
 async def test_commands_are_registered(bot: Harness) -> None:
     names = {c["command"] for c in bot.api.commands()}
-    assert {"start", "help", "overdose", "naloxone", "contacts", "settings", "pause", "resume",
-            "stop", "forget"} <= names
+    assert {
+        "start",
+        "help",
+        "overdose",
+        "naloxone",
+        "contacts",
+        "settings",
+        "pause",
+        "resume",
+        "stop",
+        "forget",
+    } <= names
 
 
 async def test_the_bot_works_when_registering_commands_fails(
@@ -252,7 +264,9 @@ async def test_429_waits_retry_after_then_delivers(bot: Harness, clock: Clock) -
     await bot.expect("half or less", timeout=5)
     retried = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.at > failed[0].at]
     assert retried[0].at - failed[0].at >= 1.0, "waited retry_after before sending again"
-    assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [("sent",)]
+    assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [
+        ("sent",)
+    ]
 
 
 async def test_server_error_is_retried(bot: Harness, clock: Clock) -> None:
@@ -261,10 +275,11 @@ async def test_server_error_is_retried(bot: Harness, clock: Clock) -> None:
     bot.api.fail_next("sendMessage", 500, chat_id=CHAT)
     clock.advance(timedelta(hours=2, minutes=1))
     await bot.quiet(1.5)
-    (status, attempts), = rows(bot, "SELECT status, attempts FROM outbox "
-                                    "WHERE message_id = 'dose-half-and-wait'")
+    ((status, attempts),) = rows(
+        bot, "SELECT status, attempts FROM outbox WHERE message_id = 'dose-half-and-wait'"
+    )
     assert (status, attempts) == ("planned", 1)
-    clock.advance(timedelta(seconds=6))                            # past the first back-off
+    clock.advance(timedelta(seconds=6))  # past the first back-off
     await bot.expect("half or less")
 
 
@@ -275,9 +290,56 @@ async def test_403_marks_the_person_blocked_and_stops(bot: Harness, clock: Clock
     clock.advance(timedelta(hours=2, minutes=1))
     await bot.quiet(0.5)
     assert rows(bot, "SELECT blocked_at IS NOT NULL FROM people") == [(1,)]
-    assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [("failed",)]
+    assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [
+        ("failed",)
+    ]
     calls = len(bot.api.calls_of("sendMessage", CHAT))
     clock.advance(timedelta(days=30))
     await bot.quiet(0.5)
     assert len(bot.api.calls_of("sendMessage", CHAT)) == calls, "never retried"
     assert rows(bot, "SELECT count(*) FROM outbox WHERE status = 'planned'") == [(0,)]
+
+
+async def test_an_edited_content_file_goes_live_without_a_restart(
+    bot: Harness, clock: Clock, settings: Settings
+) -> None:
+    await bot.onboard()
+    await bot.expect(DISCREET_LINE)
+    timeline = settings.content_dir / "en" / "timeline.yml"
+    text = timeline.read_text()
+    timeline.write_text(
+        text.replace(
+            "A tip from people who've been where you are", "Fresh words from the peer team"
+        )
+    )
+    await bot.quiet(0.6)  # the reload job runs every 0.2 s
+    clock.advance(timedelta(hours=2, minutes=1))
+    reminder = await bot.expect("half or less")
+    assert "Fresh words from the peer team" in reminder["text"]
+
+
+async def test_a_broken_content_file_keeps_the_bot_answering(
+    bot: Harness, clock: Clock, settings: Settings
+) -> None:
+    await bot.onboard()
+    await bot.expect(DISCREET_LINE)
+    (settings.content_dir / "en" / "emergency.yml").write_text("language: en\nmessages: [oops")
+    await bot.quiet(0.6)
+    await bot.say("he's not breathing")
+    await bot.expect("Call 999 now")
+    clock.advance(timedelta(hours=2, minutes=1))
+    await bot.expect("half or less")
+
+
+async def test_changing_the_release_day_in_settings(bot: Harness) -> None:
+    await bot.onboard()
+    await bot.say("/settings")
+    await bot.expect("What do you want to change")
+    await bot.tap("set:release")
+    await bot.expect("When did you get out")
+    await bot.say("tomorrow")
+    await bot.expect("Got it: released Wed 4/3")
+    ((released,),) = rows(bot, "SELECT released_at FROM people")
+    assert released.startswith("2026-03-04T10:00")
+    planned = rows(bot, "SELECT min(due_at) FROM outbox WHERE status = 'planned'")
+    assert planned[0][0] >= "2026-03-04T10:00"

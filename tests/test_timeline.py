@@ -17,8 +17,16 @@ QUIET = QuietHours(time(22, 0), time(8, 0))
 
 def msg(id: str, when: str, priority: str = "normal", **conditions: list[str]) -> Message:
     return Message(
-        id=id, topic="tolerance", language="en", author="peer writer", reviewer="peer reviewer",
-        body="text", file="en/timeline.yml", line=1, when=parse_timing(when), priority=priority,
+        id=id,
+        topic="tolerance",
+        language="en",
+        author="peer writer",
+        reviewer="peer reviewer",
+        body="text",
+        file="en/timeline.yml",
+        line=1,
+        when=parse_timing(when),
+        priority=priority,
         conditions={k: frozenset(v) for k, v in conditions.items()},
     )
 
@@ -30,9 +38,13 @@ def local(moment: datetime, zone: ZoneInfo = LONDON) -> str:
 def test_hours_are_elapsed_time_and_days_keep_the_clock_across_dst() -> None:
     # Clocks go forward in the UK at 01:00 on Sunday 29 March 2026.
     released = datetime(2026, 3, 28, 10, 0, tzinfo=LONDON)
-    assert local(nominal_time(parse_timing("24 hours after"), released, LONDON)) == "2026-03-29 11:00"
+    assert (
+        local(nominal_time(parse_timing("24 hours after"), released, LONDON)) == "2026-03-29 11:00"
+    )
     assert local(nominal_time(parse_timing("1 day after"), released, LONDON)) == "2026-03-29 10:00"
-    assert local(nominal_time(parse_timing("day 2 at 09:00"), released, LONDON)) == "2026-03-29 09:00"
+    assert (
+        local(nominal_time(parse_timing("day 2 at 09:00"), released, LONDON)) == "2026-03-29 09:00"
+    )
 
 
 def test_a_wall_time_skipped_by_dst_still_gets_sent() -> None:
@@ -52,18 +64,33 @@ def test_day_n_at_is_local_time_where_the_person_is() -> None:
 
 def test_day_one_is_the_release_day_and_months_are_calendar_months() -> None:
     released = datetime(2026, 1, 31, 10, 0, tzinfo=LONDON)
-    assert local(nominal_time(parse_timing("day 1 at 20:00"), released, LONDON)) == "2026-01-31 20:00"
-    assert local(nominal_time(parse_timing("1 month after"), released, LONDON)) == "2026-02-28 10:00"
-    assert local(nominal_time(parse_timing("12 months after"), released, LONDON)) == "2027-01-31 10:00"
+    assert (
+        local(nominal_time(parse_timing("day 1 at 20:00"), released, LONDON)) == "2026-01-31 20:00"
+    )
+    assert (
+        local(nominal_time(parse_timing("1 month after"), released, LONDON)) == "2026-02-28 10:00"
+    )
+    assert (
+        local(nominal_time(parse_timing("12 months after"), released, LONDON)) == "2027-01-31 10:00"
+    )
 
 
 def test_quiet_hours_hold_normal_messages_until_morning_but_not_critical_ones() -> None:
     released = datetime(2026, 3, 3, 11, 0, tzinfo=LONDON)
     facts = Facts(released, LONDON)
-    planned = {p.message.id: p for p in compute(
-        [msg("late-normal", "12 hours after"), msg("late-critical", "13 hours after", "critical"),
-         msg("early", "day 2 at 07:00", "high"), msg("evening", "day 1 at 21:59")],
-        facts, QUIET)}
+    planned = {
+        p.message.id: p
+        for p in compute(
+            [
+                msg("late-normal", "12 hours after"),
+                msg("late-critical", "13 hours after", "critical"),
+                msg("early", "day 2 at 07:00", "high"),
+                msg("evening", "day 1 at 21:59"),
+            ],
+            facts,
+            QUIET,
+        )
+    }
     assert local(planned["late-normal"].due_at) == "2026-03-04 08:00"
     assert local(planned["late-normal"].nominal_at) == "2026-03-03 23:00"
     assert local(planned["late-critical"].due_at) == "2026-03-04 00:00"
@@ -80,7 +107,12 @@ def test_quiet_hours_that_do_not_cross_midnight() -> None:
 
 def test_conditions_on_weekday_ost_and_housing() -> None:
     messages = [
-        msg("weekend-gap", "3 hours after", release_weekday=["fri", "sat"], on_ost=["yes", "unknown"]),
+        msg(
+            "weekend-gap",
+            "3 hours after",
+            release_weekday=["fri", "sat"],
+            on_ost=["yes", "unknown"],
+        ),
         msg("no-bed", "4 hours after", housed=["no", "unknown"]),
         msg("everyone", "5 hours after"),
     ]
@@ -101,9 +133,12 @@ def test_release_weekday_is_local() -> None:
 
 def test_late_joiner_gets_the_single_most_important_missed_message() -> None:
     released = datetime(2026, 3, 3, 10, 0, tzinfo=LONDON)
-    messages = [msg("a-critical", "0 hours after", "critical"),
-                msg("b-critical-later", "6 hours after", "critical"),
-                msg("c-high", "day 2 at 10:00", "high"), msg("d-future", "5 days after")]
+    messages = [
+        msg("a-critical", "0 hours after", "critical"),
+        msg("b-critical-later", "6 hours after", "critical"),
+        msg("c-high", "day 2 at 10:00", "high"),
+        msg("d-future", "5 days after"),
+    ]
     planned = compute(messages, Facts(released, LONDON), QUIET)
     missed, upcoming = split_missed(planned, released + timedelta(days=2))
     assert [p.message.id for p in missed] == ["a-critical", "b-critical-later", "c-high"]

@@ -1,0 +1,131 @@
+"""The dispatcher's answers to Telegram's errors, with a sender that records or raises."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
+
+from bot.companion import Incoming, Reply
+from bot.dispatcher import Dispatcher
+from bot.outbox import MAX_ATTEMPTS
+from bot.telegram_app import Services
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+CHAT = 99
+
+
+class Sender:
+    """Records what was sent; raises the queued errors first."""
+
+    def __init__(self, *errors: Exception, always: Exception | None = None) -> None:
+        self.errors = list(errors)
+        self.always = always
+        self.sent: list[tuple[int, Reply]] = []
+
+    async def __call__(self, chat_id: int, reply: Reply) -> None:
+        if self.errors:
+            raise self.errors.pop(0)
+        if self.always is not None:
+            raise self.always
+        self.sent.append((chat_id, reply))
+
+
+def onboard(services: Services) -> None:
+    for step in (
+        "/start",
+        "tap:start:en",
+        "tap:rel:today",
+        "tap:area:skip",
+        "tap:ost:no",
+        "tap:housed:yes",
+    ):
+        if step.startswith("tap:"):
+            services.companion.handle(Incoming(CHAT, callback=step[4:]))
+        else:
+            services.companion.handle(Incoming(CHAT, text=step))
+
+
+def status(services: Services, message_id: str = "tolerance-hour-zero") -> tuple:
+    return services.outbox.db.execute(
+        "SELECT status, reason, attempts FROM outbox WHERE message_id = ?", [message_id]
+    ).fetchone()
+
+
+def dispatcher(services: Services, sender: Sender) -> Dispatcher:
+    return Dispatcher(
+        services.companion, services.outbox, sender, services.clock, rate=1000, per_chat_interval=0
+    )
+
+
+async def test_a_due_reminder_is_sent_once(services: Services) -> None:
+    onboard(services)
+    sender = Sender()
+    d = dispatcher(services, sender)
+    await d.tick()
+    await d.tick()
+    assert [r.text.count("Your old amount") for _, r in sender.sent] == [1]
+    assert status(services)[0] == "sent"
+
+
+async def test_a_timeout_is_retried_with_back_off(services: Services) -> None:
+    onboard(services)
+    sender = Sender(TimedOut())
+    d = dispatcher(services, sender)
+    await d.tick()
+    assert status(services)[0::2] == ("planned", 1)
+    await d.tick()
+    assert sender.sent == [], "not before the back-off has passed"
+    services.clock.advance(timedelta(seconds=5))
+    await d.tick()
+    assert len(sender.sent) == 1 and status(services)[0] == "sent"
+
+
+async def test_after_too_many_failures_the_row_fails_with_a_reason(services: Services) -> None:
+    onboard(services)
+    sender = Sender(always=TimedOut())
+    d = dispatcher(services, sender)
+    for _ in range(MAX_ATTEMPTS * 4):
+        await d.tick()
+        services.clock.advance(timedelta(minutes=31))
+    state, reason, _ = status(services)
+    assert state == "failed" and reason.startswith(f"gave up after {MAX_ATTEMPTS} tries")
+
+
+async def test_telegram_refusing_the_message_fails_it_without_retrying(services: Services) -> None:
+    onboard(services)
+    d = dispatcher(services, Sender(BadRequest("Can't parse entities")))
+    await d.tick()
+    state, reason, _ = status(services)
+    assert state == "failed" and "parse entities" in reason
+
+
+async def test_429_holds_every_send_for_retry_after(services: Services) -> None:
+    onboard(services)
+    sender = Sender(RetryAfter(30))
+    d = dispatcher(services, sender)
+    await d.tick()
+    assert status(services)[0::2] == ("planned", 0), "a 429 is not a failed attempt"
+    services.clock.advance(timedelta(seconds=31))
+    await d.tick()
+    assert sender.sent == [], "still inside retry_after in real time"
+
+
+async def test_403_stops_everything_for_that_person(services: Services) -> None:
+    onboard(services)
+    d = dispatcher(services, Sender(Forbidden("bot was blocked by the user")))
+    await d.tick()
+    assert status(services)[:2] == ("failed", "blocked by the person (403)")
+    planned = services.outbox.db.execute(
+        "SELECT count(*) FROM outbox WHERE status = 'planned'"
+    ).fetchone()[0]
+    assert planned == 0
+
+
+async def test_paused_people_get_nothing(services: Services) -> None:
+    onboard(services)
+    services.companion.handle(Incoming(CHAT, text="/pause"))
+    sender = Sender()
+    await dispatcher(services, sender).tick()
+    assert sender.sent == []
