@@ -134,6 +134,11 @@ class Companion:
             )
         return replies or [self.menu_reply(self._language_guess(incoming))]
 
+    def fallback_reply(self, incoming: Incoming) -> Reply:
+        """What to say when something broke: sorry, and the way to the emergency card."""
+        language = self._language_guess(incoming)
+        return Reply(self.content.text(language, "error_try_again"), self.menu_buttons(language))
+
     def _route(self, incoming: Incoming, person: Person | None) -> list[Reply]:
         if incoming.callback is not None:
             return self.on_button(incoming, person, incoming.callback)

@@ -25,8 +25,9 @@ Phrase syntax (the lists below)
 ``a (b|c d|) e``   alternatives, multi-word allowed; an empty one makes the group optional.
 ``=words``         the words must be adjacent (no extra word), for phrases where an
                    extra word changes the meaning ("end [of] my life", "hang [it] myself").
-``!(x|y z) words`` not when the phrase is right after "x" (or after "x ?"), or right
-                   after "y z", in the same clause ("I don't want to die").
+``!(x|y z) words`` not when "x" is one of the two words just before the phrase, or
+                   "y z" comes just before it, in the same clause ("I don't want to die";
+                   a comma or full stop ends a clause: "No, I want to die" still matches).
 ``words !(x|y z)`` not when "x" or "y z" comes right after the phrase
                    ("don't want to live in that hostel").
 Phrases are written in plain spelling, with accents and apostrophes; they are
@@ -57,17 +58,19 @@ NOT_DE = "!(nicht|nie|niemals|kein|keine|keinesfalls)"
 NOT_NL = "!(niet|nooit|geen)"
 NOT_PT = "!(nao|n|nunca|jamais|nem)"
 
-# Machines "stop responding" too; the card must not answer "the app is not responding".
-TECH_EN = (
+# Machines and offices "stop responding" too: no card for "the app is not responding".
+NOT_PERSON_EN = (
     "!(app|apps|bot|phone|site|website|page|screen|computer|laptop|pc|telegram|whatsapp|"
     "server|system|link|button|program|programme|it|this|that|email|browser|game|device|"
-    "tv|network|signal|sim|wifi|council|office|number|line|landlord)"
+    "tv|network|signal|sim|wifi|council|office|officer|probation|worker|keyworker|gp|"
+    "pharmacy|chemist|solicitor|lawyer|housing|service|jobcentre|dwp|bank|number|line|"
+    "landlord)"
 )
-TECH_DE = (
+NOT_PERSON_DE = (
     "!(app|handy|programm|telefon|seite|website|computer|pc|laptop|bildschirm|bot|es|das|"
     "system|server|browser|spiel|gerat|telegram|whatsapp|amt|nummer|vermieter)"
 )
-TECH_NL = (
+NOT_PERSON_NL = (
     "!(app|telefoon|mobiel|programma|site|website|computer|pc|laptop|scherm|bot|het|dit|"
     "dat|systeem|server|browser|spel|telegram|whatsapp|gemeente|nummer|verhuurder)"
 )
@@ -80,30 +83,34 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
     "en": (
         "(not|isn't|wasn't|ain't|stopped|quit|barely|hardly|no longer) breathing",
         "(not|isn't|wasn't|barely|hardly) (breathin|breathing properly)",
+        "(don't|do not) think (he's|she's|they're|he is|she is|they are|hes|shes|theyre) breathing",
+        "think (he's|she's|they're|he is|she is|they are|hes|shes|theyre) (dead|dying)"
+        " !(set|tired|serious|right|wrong|drunk|beat|broke|bored|of)",
         "(can't|cannot|can not|couldn't|could not|unable to) (breathe|breath)",
-        "no (pulse|heartbeat|breath|breathing)",
+        "no (pulse|heartbeat|breathing) !(exercise|exercises|test)",
         "blue lips",
         "(lips|face|fingertips|fingers|nails) (|are|is|look|looking|going|turning|gone|went) blue",
-        "=(turning|going|gone|went|turned|goin) blue",
-        "(won't|will not|doesn't|does not|didn't|did not) wake !(me|you|us|him|her|them|the|my"
-        "|your|our|early|before|till|until)",
-        "(can't|cannot|can not|couldn't|could not|unable to) wake (him|her|them|em|my|mate"
-        "|friend|up)"
+        "!(light|lights|screen|sky|water|it|everything)"
+        " =(turning|going|gone|went|turned|goin) blue",
+        "(won't|will not|doesn't|does not|didn't|did not) wake"
+        " !(me|you|us|him|her|them|the|my|your|our|early|before|till|until)",
+        "(can't|cannot|can not|couldn't|could not|unable to) wake"
+        " (him|her|them|em|my|mate|friend|anyone|somebody|someone)",
+        "!(i|we) (can't|cannot|can not|couldn't|could not) wake up"
         " !(early|before|till|until|at|in the|on time)",
         "(can't|cannot|couldn't) get (him|her|them|em) to wake",
         "!(i|i'm|im|i am|we|we're|were) (not|isn't|wasn't|ain't) (waking|wakin) up",
         "unconscious",
-        f"{TECH_EN} unresponsive",
-        f"{TECH_EN} (not|isn't|wasn't|ain't|stopped) (responding|reacting)"
+        f"{NOT_PERSON_EN} unresponsive",
+        f"{NOT_PERSON_EN} (not|isn't|wasn't|ain't|stopped) (responding|reacting)"
         " !(to my|to your|to messages|to texts|to calls|to emails|to email)",
-        f"{TECH_EN} (won't|doesn't|will not|does not) (respond|react)"
+        f"{NOT_PERSON_EN} (won't|doesn't|will not|does not) (respond|react)"
         " !(to my|to your|to messages|to texts|to calls|to emails|to email)",
-        "!(vein|veins|lung|deal|plan|plans|tent|roof|ceiling|house|building|bridge|market"
-        "|economy|it|business|case|trial|talks|wall) collapsed !(vein|veins|lung)",
+        "!(vein|veins|lung|deal|plan|plans|tent|roof|ceiling|house|building|bridge|market|"
+        "economy|it|business|case|trial|talks|wall|script|scheme|job) collapsed !(vein|veins|lung)",
         "(gurgling|death rattle)",
         "od",
         "oding",
-        "oded",
         "=o d",
         "overdose",
         "overdosed",
@@ -114,8 +121,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
-        " !(fort|vite|lentement|facilement|calmement|profondément|doucement|mieux|normalement"
-        "|bien)",
+        " !(fort|vite|lentement|facilement|calmement|profondément|doucement|mieux|normalement)",
         "(arrête|arrêté) de respirer",
         "(peut|peux|arrive|arrives|arrivait|parvient) (plus|pas) (à |)respirer",
         "lèvres (bleues|bleus|bleu|violettes)",
@@ -149,11 +155,12 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(kriege|kriegen|krieg|bekomme|bekommen) (ihn|sie) nicht wach",
         "nicht wach zu (kriegen|bekommen)",
         "bewusstlos",
+        "nicht (mehr |)ansprechbar",
         "überdosis",
         "überdosiert",
         "überdosierung",
         "od",
-        f"{TECH_DE} reagiert (nicht|auf nichts|kaum)",
+        f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum)",
         "zusammengebrochen",
         "!(vene|venen|lunge|system|server|markt) kollabiert",
         "röchelt",
@@ -171,12 +178,13 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(krijg|krijgen|krijgt) (hem|haar|ze) niet wakker",
         "niet wakker te krijgen",
         "bewusteloos",
+        "niet (meer |)aanspreekbaar",
         "buiten bewustzijn",
         "overdosis",
         "overdose",
         "overdosed",
         "od",
-        f"{TECH_NL} reageert (niet|nergens op|nergens meer op)",
+        f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
         "in elkaar (gezakt|gestort)",
         "zakt in elkaar",
         "reutelt",
@@ -216,7 +224,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "=(end|ending) my (own |)life",
         "(take|taking) my (own |)life !(back)",
         "suicide",
-        "suicidal",
+        f"{NOT_EN} suicidal",  # "I'm not suicidal, just tired"
         f"{NOT_EN} (want|wanna|wana|ready|going) to die",
         f"{NOT_EN} wanna die",
         f"{NOT_EN} (want|wanna) to be dead",
@@ -239,7 +247,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "suicide",
         "suicider",
         "suicidé",
-        "suicidaire",
+        f"{NOT_FR} suicidaire",
         f"{NOT_FR} envie de (mourir|crever)",
         "de plus en plus envie de (mourir|crever)",
         f"{NOT_FR} (veux|voudrais|veut) (mourir|crever)",
@@ -265,7 +273,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "selbstmord",
         "selbstmordgedanken",
         "suizid",
-        "suizidal",
+        f"{NOT_DE} suizidal",
         "suizidgedanken",
         "suizidgefährdet",
         f"{NOT_DE} (will|möchte|wollte|würde gern|würde gerne) sterben",
@@ -285,7 +293,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "zelfmoord",
         "zelfmoordgedachten",
         "zelfdoding",
-        "suïcidaal",
+        f"{NOT_NL} suïcidaal",
         "suïcide",
         "(mezelf|mijzelf|me) van kant (maken|te maken)",
         "(mezelf|mijzelf|me) om het leven (brengen|te brengen)",
@@ -301,7 +309,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
         "suicídio",
         "suicidar",
-        "suicida",
+        f"{NOT_PT} suicida",
         f"{NOT_PT} (quero|queria) morrer",
         f"{NOT_PT} vontade de morrer",
         "acabar com (tudo|a minha vida|a vida|minha vida)",
@@ -364,6 +372,21 @@ STOPWORDS: dict[str, frozenset[str]] = {
 MAX_CHARS = 16_384  # Telegram caps text at 4096; a hard bound keeps the worst case small.
 
 # --------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Result of :func:`detect`. `phrase` comes from the lists above, never from user text."""
+
+    overdose: bool
+    crisis: bool  # suicidal intent / self-harm
+    language: str  # language of the phrase that matched
+    phrase: str  # the phrase that matched, as written in the lists (for logs)
+
+
+# --------------------------------------------------------------------------------------
 # Normalisation
 # --------------------------------------------------------------------------------------
 
@@ -372,7 +395,7 @@ _MARKS = re.compile("[\u0300-\u036f]")  # combining accents left behind by NFKD
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; emojis and punctuation split words
 _CLAUSES = re.compile(r"[.!?;:,\n]+")  # "No, I want to die": a negation does not cross these
 # "won't" / "won t": the apostrophe splits the word, so glue "n" + "t" back into "wont".
-_NT = re.compile(r"n[\s'’‘ʼ`]+t\b")
+_NT = re.compile(r"n[\s'’‘ʼ′`]+t\b")
 _RUN = re.compile(r"([^\W\d_])\1{2,}")  # the same letter 3+ times
 _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
@@ -412,22 +435,15 @@ def normalise(text: str) -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Detection:
-    """Result of :func:`detect`. `phrase` comes from the lists above, never from user text."""
-
-    overdose: bool
-    crisis: bool  # suicidal intent / self-harm
-    language: str  # language of the phrase that matched
-    phrase: str  # the phrase that matched, as written in the lists (for logs)
+_Blockers = tuple[tuple[str, ...], ...]  # word sequences from a !(x|y z) group
 
 
 @dataclass
 class _Pattern:
     words: tuple[str, ...]  # canonical (accent-free) words
     strict: bool  # no extra word allowed between words
-    before: tuple[tuple[str, ...], ...]  # must not come right before
-    after: tuple[tuple[str, ...], ...]  # must not come right after
+    before: _Blockers  # must not come right before
+    after: _Blockers  # must not come right after
     labels: dict[str, str]  # language -> this spelling of the phrase as written
     order: int  # position in the lists: breaks ties the same way on every run
     overdose: bool = False
@@ -450,6 +466,7 @@ def _expand(spec: str) -> Iterator[str]:
 
 
 def _alternatives(group: str | None) -> tuple[tuple[str, ...], ...]:
+    """Tokens of each alternative in a !(x|y z) group."""
     if not group:
         return ()
     return tuple(tuple(_tokens(alt)[0]) for alt in group.split("|") if alt.strip())
@@ -466,9 +483,11 @@ _SURFACE: dict[str, str] = {}  # every accepted spelling -> canonical word
 # Patterns are looked up by their least common word (the longest: "breathing", not "not"),
 # so a long chatty message only pays for the few phrases whose rare word it contains.
 _BY_ANCHOR: dict[str, list[_Pattern]] = {}
+_Key = tuple[tuple[str, ...], bool, _Blockers, _Blockers]  # what makes two patterns one
 
 
-def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[tuple, _Pattern]) -> None:
+def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _Pattern]) -> None:
+    """Parse one phrase spec and file each of its spellings under its anchor word."""
     body = spec
     before = after = None
     if m := _BEFORE.match(body):
@@ -490,7 +509,7 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[tuple, _
             words.extend(toks)
         if not words:
             continue
-        key = (tuple(words), strict, _alternatives(before), _alternatives(after))
+        key: _Key = (tuple(words), strict, _alternatives(before), _alternatives(after))
         pat = seen.get(key)
         if pat is None:
             pat = seen[key] = _Pattern(key[0], strict, key[2], key[3], {}, len(seen))
@@ -501,7 +520,8 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[tuple, _
 
 
 def _build() -> None:
-    seen: dict[tuple, _Pattern] = {}
+    """Fill _SURFACE and _BY_ANCHOR; a phrase listed in several languages is one pattern."""
+    seen: dict[_Key, _Pattern] = {}
     for table, od, cr in ((OVERDOSE, True, False), (CRISIS, False, True), (BOTH, True, True)):
         for lang, specs in table.items():
             for spec in specs:
@@ -535,15 +555,10 @@ def _one_typo(tok: str, word: str) -> bool:
         return tok[k + 1 :] == word[k:]
     if lt < lw:  # a letter left out
         return word[k + 1 :] == tok[k:]
-    if tok[k + 1 :] == word[k + 1 :]:  # a letter changed
+    if k == lt or tok[k + 1 :] == word[k + 1 :]:  # the same, or a letter changed
         return lw >= 6  # in 5-letter words a changed letter too often makes another word
-    return (
-        tok[k + 1 : k + 2] == word[k : k + 1]
-        and tok[k] == word[k + 1]
-        and (
-            tok[k + 2 :] == word[k + 2 :]  # two neighbours swapped
-        )
-    )
+    # two neighbours swapped
+    return tok[k] == word[k + 1] and tok[k + 1] == word[k] and tok[k + 2 :] == word[k + 2 :]
 
 
 def _fuzzy(tok: str) -> set[str]:

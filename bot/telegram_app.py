@@ -165,7 +165,12 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             pass  # a stale button: the answer below still goes out
     services: Services = context.bot_data["services"]
-    for reply in services.companion.handle(incoming):
+    try:
+        replies = services.companion.handle(incoming)
+    except Exception:  # noqa: BLE001 - the edge: a bug must still leave the person an answer
+        logger.exception("could not answer an update")
+        replies = [services.companion.fallback_reply(incoming)]
+    for reply in replies:
         await send_now(context.application, incoming.chat_id, reply)
 
 

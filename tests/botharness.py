@@ -69,6 +69,15 @@ class Harness:
     async def quiet(self, seconds: float = 0.5) -> None:
         await asyncio.sleep(seconds)
 
+    async def until(self, check: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait for something the bot does in the background (e.g. a row to change)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not check():
+            if loop.time() > deadline:
+                raise AssertionError("timed out waiting for the bot")
+            await asyncio.sleep(0.05)
+
     def buttons(self, params: dict) -> list[str]:
         markup = params.get("reply_markup") or {}
         rows = markup.get("inline_keyboard") or markup.get("keyboard") or []

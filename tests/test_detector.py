@@ -28,7 +28,10 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "she's turning blue",
         "he won't wake up",
         "he won t wake up",
+        "he wont wake up",
+        "lips going blue",
         "I can't wake him",
+        "he can't wake up",
         "my boyfriend is unconcious",
         "she's unresponsive",
         "he's not responding to anything",
@@ -39,11 +42,15 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "my friend collapsed in the toilet",
         "he's gurgling and won't wake",
         "no pulse",
+        "i dont think hes breathing",
+        "I think she's dead",
+        "my probation officer's ok but my mate is not responding",
     ],
     "fr": [
         "il ne respire plus",
         "IL RESPIRE PLUS",
         "elle respire pas !!",
+        "il ne respire pas bien",
         "mon pote respire presque plus",
         "il respiiire plus",
         "il ne respirre plus",  # typo
@@ -60,6 +67,7 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "surdose d'héroïne",
         "il ne réagit pas",
         "il a perdu connaissance",
+        "il est tout bleu et respire pas",
     ],
     "de": [
         "er atmet nicht mehr",
@@ -75,12 +83,16 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "er ist bewustlos",  # typo
         "Überdosis!!",
         "ueberdosis",
+        "uberdosis",
+        "keine Atmung",
+        "Lippen blau",
         "sie hat sich überdosiert",
         "er reagiert nicht",
         "mein Kumpel ist zusammengebrochen",
         "er hat aufgehört zu atmen",
         "er kann nicht atmen",
         "er hat ne OD",
+        "er ist nicht mehr ansprechbar",
     ],
     "nl": [
         "hij ademt niet",
@@ -100,12 +112,15 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "hij is in elkaar gezakt",
         "hij is gestopt met ademen",
         "hij heeft een OD",
+        "hij is overdosed",
+        "mijn vriend is niet aanspreekbaar",
     ],
     "pt": [
         "ele não respira",
         "ELE NAO RESPIRA",
         "ela não está a respirar",
         "ele não tá respirando",
+        "ele nao esta respirando",
         "parou de respirar",
         "os lábios estão azuis",
         "labios roxos",
@@ -119,6 +134,7 @@ OVERDOSE_CASES: dict[str, list[str]] = {
         "desmaiou e não acorda",
         "ele mal respira",
         "ele ficou azul",
+        "ela está roxa e não respira",
     ],
 }
 
@@ -129,6 +145,8 @@ OVERDOSE_CASES: dict[str, list[str]] = {
 CRISIS_CASES: dict[str, list[str]] = {
     "en": [
         "I want to kill myself",
+        "I feel like killing myself",
+        "gonna jump off a bridge",
         "gonna KILL MYSELF tonight",
         "kiiilll myself",
         "i wanna die",
@@ -136,6 +154,7 @@ CRISIS_CASES: dict[str, list[str]] = {
         "I just want to end it all",
         "thinking of ending my life",
         "I'm suicidal",
+        "I can't stop feeling suicidal",
         "feeling suicidel",  # typo
         "I don't want to live anymore",
         "dont wanna be here anymore",
@@ -179,6 +198,9 @@ CRISIS_CASES: dict[str, list[str]] = {
         "ich will mir das Leben nehmen",
         "ich werde mich aufhängen",
         "ich ritze mich wieder",
+        "ich will mich ritzen",
+        "ich denke an Suizid",
+        "ich will mit dem Leben Schluss machen",
         "ich will mir was antun",
     ],
     "nl": [
@@ -236,12 +258,16 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "stop",
         "suit",
         "dead tired",
+        "I could die for a coffee",
+        "I met Oded today",
         "I don't want to die",
         "I really don't want to die",
         "the app is not responding",
         "he is not responding to my texts",
         "my alarm won't wake me up",
         "I'm not waking up early tomorrow",
+        "I can't wake up in the mornings",
+        "I just can't wake up",
         "I'm handing myself in to probation",
         "I'm not breaching my licence",
         "he overdoes the sugar",
@@ -258,6 +284,12 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "he talked till he was blue in the face",
         "it took too much time",
         "I want to take my life back",
+        "my probation officer isn't responding",
+        "the lights went blue",
+        "I think he's dead set on moving",
+        "he's not answering his phone",
+        "I'm not suicidal, just tired",
+        "no breathing exercises for me",
     ],
     "fr": [
         "je respire mieux",
@@ -285,6 +317,7 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "j'ai perdu mes clés",
         "la suite",
         "il est mort de fatigue",
+        "je ne suis pas suicidaire",
     ],
     "de": [
         "meine Lippen sind trocken",
@@ -312,6 +345,7 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "er ist wach",
         "ich bin müde",
         "alter Code",
+        "ich bin nicht suizidal",
     ],
     "nl": [
         "ik adem rustig",
@@ -339,6 +373,7 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "ik moet naar de gemeente",
         "goedemorgen",
         "hoe laat is het",
+        "ik ben niet suïcidaal",
     ],
     "pt": [
         "ela acordou cedo",
@@ -366,6 +401,7 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "o meu fato novo",
         "bom dia",
         "obrigado",
+        "não sou suicida",
     ],
 }
 
@@ -458,6 +494,7 @@ def test_phrase_comes_from_the_lists_not_the_message() -> None:
     [
         ("Won't", ["wont"]),
         ("won t", ["wont"]),
+        ("won’t", ["wont"]),
         ("Überdosis", ["uberdosis"]),
         ("lábios", ["labios"]),
         ("heeelp!!! 🆘", ["heelp"]),

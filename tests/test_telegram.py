@@ -257,7 +257,7 @@ async def test_429_waits_retry_after_then_delivers(bot: Harness, clock: Clock) -
     await bot.expect(DISCREET_LINE)
     bot.api.fail_next("sendMessage", 429, retry_after=1, chat_id=CHAT)
     clock.advance(timedelta(hours=2, minutes=1))
-    await bot.quiet(1.5)  # Telegram allows one message a second per chat
+    await bot.until(lambda: bot.api.calls_of("sendMessage", CHAT)[-1].status == 429)
     failed = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.status == 429]
     assert len(failed) == 1
     clock.advance(timedelta(seconds=1))
@@ -274,11 +274,9 @@ async def test_server_error_is_retried(bot: Harness, clock: Clock) -> None:
     await bot.expect(DISCREET_LINE)
     bot.api.fail_next("sendMessage", 500, chat_id=CHAT)
     clock.advance(timedelta(hours=2, minutes=1))
-    await bot.quiet(1.5)
-    ((status, attempts),) = rows(
-        bot, "SELECT status, attempts FROM outbox WHERE message_id = 'dose-half-and-wait'"
-    )
-    assert (status, attempts) == ("planned", 1)
+    query = "SELECT status, attempts FROM outbox WHERE message_id = 'dose-half-and-wait'"
+    await bot.until(lambda: rows(bot, query) == [("planned", 1)])
+    assert bot.api.calls_of("sendMessage", CHAT)[-1].status == 500
     clock.advance(timedelta(seconds=6))  # past the first back-off
     await bot.expect("half or less")
 
@@ -288,8 +286,7 @@ async def test_403_marks_the_person_blocked_and_stops(bot: Harness, clock: Clock
     await bot.expect(DISCREET_LINE)
     bot.api.block(CHAT)
     clock.advance(timedelta(hours=2, minutes=1))
-    await bot.quiet(0.5)
-    assert rows(bot, "SELECT blocked_at IS NOT NULL FROM people") == [(1,)]
+    await bot.until(lambda: rows(bot, "SELECT blocked_at IS NOT NULL FROM people") == [(1,)])
     assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [
         ("failed",)
     ]
