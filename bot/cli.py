@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level)
     try:
         return args.func(settings, args)
+    except BrokenPipeError:  # `first48 timeline | head`
+        sys.stderr.close()
+        return 0
     except ContentError as exc:
         print(exc, file=sys.stderr)
         print("first48: the content has errors; run `first48 content check`.", file=sys.stderr)
