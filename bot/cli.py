@@ -130,6 +130,54 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _understander(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.nlu import Keywords, RasaClient, Understander
+
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
+    return Understander(rasa, Keywords.load(), settings.nlu_threshold)
+
+
+def cmd_nlu_classify(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    understander = _understander(settings)
+
+    async def classify() -> None:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            understood = await understander.understand(text, args.lang)
+            print(json.dumps(understood.as_json(), ensure_ascii=False), flush=True)
+        if understander.rasa is not None:
+            await understander.rasa.close()
+
+    asyncio.run(classify())
+    return 0
+
+
+def cmd_nlu_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.nlu_eval import evaluate, load_cases, report
+
+    cases = load_cases(Path(args.file))
+    understander = _understander(settings)
+    result = asyncio.run(evaluate(understander, cases))
+    print(report(result))
+    return 0
+
+
+def cmd_nlu_lookups(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.nlu_eval import place_lookup
+
+    content, problems = build(read_folder(settings.content_dir))
+    if content is None:
+        raise ContentError([p for p in problems if p.severity == "error"])
+    target = Path(args.output)
+    target.write_text(place_lookup(content.areas.values()), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="first48", description="Peer-support companion for the weeks after release."
@@ -177,6 +225,34 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--area", help="town or city from content/areas.yml")
     link.add_argument("--qr", help="where to write the QR code PNG")
     link.set_defaults(func=cmd_link)
+    nlu = commands.add_parser("nlu", help="the language model: classify, evaluate, lookups")
+    nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True)
+    classify = nlu_commands.add_parser(
+        "classify",
+        help="one message per line on stdin -> one JSON object per line (the bot's pipeline)",
+        epilog='example: echo "need my script" | first48 nlu classify',
+    )
+    classify.add_argument("--lang", help="the person's language, if known (en, fr, de, nl, pt)")
+    classify.set_defaults(func=cmd_nlu_classify)
+    evaluate = nlu_commands.add_parser(
+        "eval",
+        help="accuracy, per-intent P/R/F1, emergency recall and false positives on a test set",
+        epilog="example: first48 nlu eval tests/nlu/heldout.jsonl",
+    )
+    evaluate.add_argument("file", help='JSON lines: {"text": ..., "intent": ..., "lang": ...}')
+    evaluate.set_defaults(func=cmd_nlu_eval)
+    lookups = nlu_commands.add_parser(
+        "lookups",
+        help="write the Rasa lookup table of places from content/areas.yml",
+        epilog="example: first48 nlu lookups",
+    )
+    lookups.add_argument(
+        "--output",
+        default=str(
+            Path(__file__).resolve().parent.parent / "nlu" / "data" / "lookups" / "place.yml"
+        ),
+    )
+    lookups.set_defaults(func=cmd_nlu_lookups)
     return root
 
 

@@ -20,6 +20,7 @@ from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, Country, fill
 from bot.dates import parse_release_day
 from bot.detector import Detection, detect
 from bot.live_content import LiveContent
+from bot.nlu import Understanding
 from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.store import People, Person
@@ -44,6 +45,14 @@ COMMANDS = (
     "stop",
     "forget",
 )
+# Intents answered by a peer-written answer (content/*/answers.yml carries the intent name).
+ANSWERED = frozenset({
+    "naloxone_howto", "find_naloxone", "tolerance_dose", "using_alone", "drug_checking",
+    "craving_support", "feeling_low", "talk_to_peer", "admin_help", "find_ost", "find_shelter",
+    "help",
+})  # fmt: skip
+# The contacts route: these answers also offer the local contacts.
+CONTACT_INTENTS = frozenset({"find_ost", "find_shelter", "find_naloxone"})
 _DEEP_LINK_RE = re.compile(r"^r(\d{8})(?:_([a-z0-9-]{1,40}))?$")
 
 
@@ -76,6 +85,7 @@ class Incoming:
     media: str | None = None  # sticker, photo, voice, video, document, ...
     edited: bool = False
     language_hint: str | None = None  # the phone's language, from Telegram
+    understanding: Understanding | None = None  # what the NLU made of the text, if asked
 
 
 def deep_link_payload(released: date, area_id: str | None) -> str:
@@ -154,8 +164,13 @@ class Companion:
             key = "edited_message" if incoming.edited else "media_received"
             return [Reply(self.content.text(language, key), self.menu_buttons(language))]
         if person is None or person.stopped:
+            understood = incoming.understanding
+            if understood is not None and understood.intent in ANSWERED:
+                language = self._language_guess(incoming)
+                answer = self.content_reply(None, self._answer_id(understood.intent), language)
+                return [answer, *self.welcome(incoming)]
             return self.welcome(incoming)
-        return self.on_text(person, text)
+        return self.on_text(person, text, incoming.understanding)
 
     # --- emergencies ---
 
@@ -369,6 +384,8 @@ class Companion:
             return [self.content_reply(person, value)]
         if kind == "set":
             return self.on_setting(person, value)
+        if kind == "confirm":
+            return self.on_confirm(incoming, person, value)
         if kind == "lang" and value in LANGUAGES:
             self.people.update(person.id, language=value)
             return [self.menu_reply(value, self.content.text(value, "language_saved"))]
@@ -380,6 +397,21 @@ class Companion:
             return [self.menu_reply(language, self.content.text(language, "forget_cancelled"))]
         # Unknown or forged button data: a helpful menu, never an error.
         return [self.menu_reply(language)]
+
+    def on_confirm(self, incoming: Incoming, person: Person, value: str) -> list[Reply]:
+        """A "yes" to a change the NLU proposed."""
+        what, _, detail = value.partition(":")
+        if what == "stop":
+            return self.on_command(incoming, person, "stop", "")
+        if what == "release":
+            try:
+                day = datetime.strptime(detail, "%Y%m%d").date()
+            except ValueError:
+                return [self.menu_reply(person.language)]
+            return self.set_release(person, day, onboarding=False)
+        if what == "area" and detail in self.content.areas:
+            return self.set_area(person, detail, onboarding=False)
+        return [self.menu_reply(person.language)]
 
     def set_fact(self, person: Person, fact: str, value: str) -> list[Reply]:
         stored = "unknown" if value == "skip" else value
@@ -521,40 +553,137 @@ class Companion:
 
     # --- free text and locations ---
 
-    def on_text(self, person: Person, text: str) -> list[Reply]:
+    def on_text(
+        self, person: Person, text: str, understood: Understanding | None = None
+    ) -> list[Reply]:
+        """Typed text: an answer to the question we asked, else whatever the NLU understood."""
         language = person.language
+        t = self.content.text
         if person.step in ("release", "set_release"):
             today = self.clock.now().astimezone(person.zone).date()
             day = parse_release_day(text, today, language)
-            if day is None:
-                return [
-                    Reply(
-                        self.content.text(language, "release_not_understood"),
-                        self.ask_release(language).buttons,
-                    )
-                ]
-            return self.set_release(person, day, onboarding=person.step == "release")
+            if day is not None:
+                return self.set_release(person, day, onboarding=person.step == "release")
+            again = Reply(t(language, "release_not_understood"), self.ask_release(language).buttons)
+            return self._side_answer(person, understood) + [again]
         if person.step in ("area", "set_area"):
-            if text.lower() == self.content.text(language, "button_skip").lower():
+            if text.lower() == t(language, "button_skip").lower():
                 return self.set_area(person, None, onboarding=person.step == "area")
-            area = area_search.find_by_name(text, self.content.areas.values())
-            if area is None:
-                return [
-                    Reply(
-                        self.content.text(language, "area_not_found"),
-                        [[Button(self.content.text(language, "button_skip"), "area:skip")]],
-                    )
-                ]
-            return self.set_area(person, area.id, onboarding=person.step == "area")
+            area = area_search.find_by_name(
+                understood and understood.entity("place") or text, self.content.areas.values()
+            )
+            if area is not None:
+                return self.set_area(person, area.id, onboarding=person.step == "area")
+            skip = [[Button(t(language, "button_skip"), "area:skip")]]
+            return self._side_answer(person, understood) + [
+                Reply(t(language, "area_not_found"), skip)
+            ]
         if person.step in ("ost", "housed"):
-            labels = {
-                self.content.text(language, f"button_{v}").lower(): v for v in ("yes", "no", "skip")
-            }
+            labels = {t(language, f"button_{v}").lower(): v for v in ("yes", "no", "skip")}
             answer = labels.get(text.lower()) or _yes_no(text)
             if answer:
                 return self.set_fact(person, "on_ost" if person.step == "ost" else "housed", answer)
-            return [self.ask_fact(language, person.step)]
-        return [self.menu_reply(language, self.content.text(language, "free_text"))]
+            return self._side_answer(person, understood) + [self.ask_fact(language, person.step)]
+        if understood is None:
+            return [self.menu_reply(language, t(language, "free_text"))]
+        return self.on_understood(person, understood)
+
+    def _side_answer(self, person: Person, understood: Understanding | None) -> list[Reply]:
+        """During onboarding, answer a real question before asking ours again."""
+        if understood is None or understood.intent not in ANSWERED | {
+            "stop_messages",
+            "delete_data",
+        }:
+            return []
+        return self.on_understood(person, understood)
+
+    def on_understood(self, person: Person, understood: Understanding) -> list[Reply]:
+        """Every intent leads somewhere useful."""
+        language = person.language
+        t = self.content.text
+        intent = understood.intent
+        if intent == "overdose_emergency":
+            return [self.card("overdose-card", understood.lang, person)]
+        if intent == "crisis_self_harm":
+            return [self.card("crisis-card", understood.lang, person)]
+        if intent in ANSWERED:
+            reply = self.content_reply(person, self._answer_id(intent))
+            if intent in CONTACT_INTENTS:
+                reply.buttons = [
+                    [
+                        Button(t(language, "button_contacts"), "contacts"),
+                        Button(t(language, "button_menu"), "menu"),
+                    ]
+                ]
+            return [reply]
+        if intent == "set_release_date":
+            return self.propose_release(person, understood.entity("release_day") or understood.text)
+        if intent == "set_location":
+            return self.propose_area(person, understood.entity("place") or understood.text)
+        if intent == "stop_messages":
+            # Never silently: a stray "stop" in a sentence must not unsubscribe anyone.
+            return [
+                Reply(
+                    t(language, "confirm_stop"),
+                    [
+                        [
+                            Button(t(language, "button_stop_yes"), "confirm:stop"),
+                            Button(t(language, "button_stop_no"), "menu"),
+                        ]
+                    ],
+                )
+            ]
+        if intent == "delete_data":
+            return self.on_command(Incoming(person.chat_id), person, "forget", "")
+        if intent == "greet":
+            return [self.menu_reply(language, t(language, "greet_reply"))]
+        if intent == "thanks":
+            return [self.menu_reply(language, t(language, "thanks_reply"))]
+        return [self.menu_reply(language, t(language, "free_text"))]
+
+    def propose_release(self, person: Person, said: str) -> list[Reply]:
+        """Ask before changing the release day; without a day we can read, ask for one."""
+        today = self.clock.now().astimezone(person.zone).date()
+        day = parse_release_day(said, today, person.language)
+        t = self.content.text
+        if day is None:
+            self.people.update(person.id, step="set_release")
+            return [self.ask_release(person.language)]
+        shown = self._format_day(day, person.language)
+        return [
+            Reply(
+                t(person.language, "confirm_release", date=shown),
+                [
+                    [
+                        Button(t(person.language, "button_yes"), f"confirm:release:{day:%Y%m%d}"),
+                        Button(t(person.language, "button_no"), "menu"),
+                    ]
+                ],
+            )
+        ]
+
+    def propose_area(self, person: Person, said: str) -> list[Reply]:
+        """Ask before changing the town; an unknown place asks for the town again."""
+        area = area_search.find_by_name(said, self.content.areas.values())
+        t = self.content.text
+        if area is None:
+            self.people.update(person.id, step="set_area")
+            return [self.ask_area(person.language)]
+        return [
+            Reply(
+                t(person.language, "confirm_area", area=area.name),
+                [
+                    [
+                        Button(t(person.language, "button_yes"), f"confirm:area:{area.id}"),
+                        Button(t(person.language, "button_no"), "menu"),
+                    ]
+                ],
+            )
+        ]
+
+    def _answer_id(self, intent: str) -> str:
+        message = self.content.answer_for(intent, "en")
+        return message.id if message else "help"
 
     def on_location(self, person: Person | None, lat: float, lon: float) -> list[Reply]:
         if person is None or person.stopped:
@@ -632,6 +761,10 @@ class Companion:
         fresh = self.people.by_id(person.id)
         assert fresh is not None
         return fresh
+
+    def language_of(self, incoming: Incoming) -> str:
+        """The person's chosen language, else their phone's, else English."""
+        return self._language_guess(incoming)
 
     def _language_guess(self, incoming: Incoming) -> str:
         try:

@@ -48,6 +48,9 @@ class Settings:
     dispatch_rate: float = 20.0
     content_reload_interval: float = 30.0
     log_level: str = "INFO"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = 1.0
+    nlu_threshold: float = 0.6
 
     @property
     def zone(self) -> ZoneInfo:
@@ -110,4 +113,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
             "FIRST48_CONTENT_RELOAD", env.get("FIRST48_CONTENT_RELOAD", "30"), 0.1
         ),
         log_level=env.get("FIRST48_LOG_LEVEL", "INFO").upper(),
+        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").strip().rstrip("/"),
+        rasa_timeout=_parse_float("RASA_TIMEOUT", env.get("RASA_TIMEOUT", "1"), 0.05),
+        nlu_threshold=_parse_float(
+            "FIRST48_NLU_THRESHOLD", env.get("FIRST48_NLU_THRESHOLD", "0.6"), 0
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import (
     BotCommand,
@@ -30,6 +30,7 @@ from bot.clock import Clock
 from bot.companion import COMMANDS, Companion, Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.live_content import LiveContent
+from bot.nlu import Keywords, RasaClient, Understander
 from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.store import open_database
@@ -49,13 +50,26 @@ class Services:
     live: LiveContent
     companion: Companion
     outbox: Outbox
+    understander: Understander
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
         clock = clock or Clock()
         db = open_database(settings.database)
         live = LiveContent(settings.content_dir, db)
-        return cls(settings, clock, live, Companion(db, live, settings, clock), Outbox(db))
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
+        understander = Understander(rasa, Keywords.load(), settings.nlu_threshold)
+        companion = Companion(db, live, settings, clock)
+        return cls(settings, clock, live, companion, Outbox(db), understander)
+
+    async def incoming_for_text(self, incoming: Incoming) -> Incoming:
+        """Add what the NLU understood to a plain text message (not commands, not edits)."""
+        text = incoming.text or ""
+        if not text.strip() or text.startswith("/") or incoming.edited:
+            return incoming
+        hint = self.companion.language_of(incoming)
+        understood = await self.understander.understand(text, hint)
+        return replace(incoming, understanding=understood)
 
     def reload_content(self) -> bool:
         """Reload content; on a change, re-plan everyone so new and retired messages apply."""
@@ -166,6 +180,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass  # a stale button: the answer below still goes out
     services: Services = context.bot_data["services"]
     try:
+        incoming = await services.incoming_for_text(incoming)
         replies = services.companion.handle(incoming)
     except Exception:  # noqa: BLE001 - the edge: a bug must still leave the person an answer
         logger.exception("could not answer an update")

@@ -72,8 +72,9 @@ class Terminal:
                 cells.append(f"[{len(self.buttons)}] {button.label}")
             print("  " + "   ".join(cells), file=self.out)
 
-    def say(self, incoming: Incoming) -> None:
+    async def say(self, incoming: Incoming) -> None:
         self.buttons, self.labels = [], []
+        incoming = await self.services.incoming_for_text(incoming)
         for reply in self.services.companion.handle(incoming):
             self.show(reply)
 
@@ -106,13 +107,13 @@ class Terminal:
             except ValueError:
                 print("  ::location needs two numbers", file=self.out)
                 return True
-            self.say(Incoming(CHAT_ID, location=(lat, lon)))
+            await self.say(Incoming(CHAT_ID, location=(lat, lon)))
         elif line == "::sticker":
-            self.say(Incoming(CHAT_ID, media="sticker"))
+            await self.say(Incoming(CHAT_ID, media="sticker"))
         elif line.isdigit() and 0 < int(line) <= len(self.buttons):
-            self.say(Incoming(CHAT_ID, callback=self.buttons[int(line) - 1]))
+            await self.say(Incoming(CHAT_ID, callback=self.buttons[int(line) - 1]))
         elif line:
-            self.say(Incoming(CHAT_ID, text=line))
+            await self.say(Incoming(CHAT_ID, text=line))
         await self.flush()
         return True
 

@@ -39,6 +39,7 @@ def settings(tmp_path: Path, content_dir: Path) -> Settings:
         dispatch_interval=0.05,
         dispatch_rate=50,
         content_reload_interval=0.2,
+        rasa_url="",  # tests that need Rasa ask for it (tests/test_nlu_rasa.py)
     )
 
 

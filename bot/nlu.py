@@ -1,0 +1,219 @@
+"""Understanding free text: the emergency detector, then Rasa over HTTP, then keywords.
+
+Rasa runs as a separate server (its own Python 3.10 environment, see scripts/rasa). If it is
+down, slow or unsure, the keyword matcher answers; if that finds nothing, the person gets the
+menu. The detector always runs first and needs nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from bot.detector import detect
+
+logger = logging.getLogger(__name__)
+
+INTENTS = (
+    "overdose_emergency", "crisis_self_harm", "find_ost", "find_shelter", "find_naloxone",
+    "naloxone_howto", "tolerance_dose", "using_alone", "drug_checking", "craving_support",
+    "feeling_low", "talk_to_peer", "admin_help", "set_release_date", "set_location",
+    "stop_messages", "delete_data", "greet", "thanks", "help", "out_of_scope",
+)  # fmt: skip
+EMERGENCY_INTENTS = frozenset({"overdose_emergency", "crisis_self_harm"})
+LANGUAGES = ("en", "fr", "de", "nl", "pt")
+KEYWORDS_DIR = Path(__file__).resolve().parent.parent / "nlu" / "keywords"
+
+# Small, distinctive function words: enough to tell five languages apart in a chat message.
+_STOPWORDS = {
+    "en": "i im my me the a to and is it not of in on at for you he she we what where how "
+    "get got need cant dont wont have just out been with this",
+    "fr": "je j suis pas le la les un une et est il elle de du des ou où comment pour moi "
+    "mon ma ai besoin plus avec sur dans chez jai jsuis cest",
+    "de": "ich bin nicht der die das ein eine und ist er sie wo wie mit für mein meine habe "
+    "brauche kein keine auf zu noch mich mir heute",
+    "nl": "ik ben niet de het een en is hij zij waar hoe met voor mijn heb nodig geen op te "
+    "nog mij me vandaag wat kan",
+    "pt": "eu estou não nao o a os as um uma e é ele ela onde como com para meu minha tenho "
+    "preciso sem de do da no na hoje que",
+}
+_STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
+    text = text.replace("'", "").replace("’", "")
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def guess_language(text: str, hint: str | None = None) -> str:
+    """The most likely of our five languages, from function words; ties go to the hint."""
+    words = fold(text).split()
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORD_SETS.items()}
+    best = max(scores.values())
+    fallback = hint if hint in LANGUAGES else "en"
+    if best == 0 or scores.get(fallback, 0) == best:
+        return fallback
+    return max(scores, key=lambda lang: scores[lang])
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity: str  # place, release_day, drug
+    value: str
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a message means, and how sure we are. Holds the text only for the caller."""
+
+    text: str
+    intent: str
+    confidence: float
+    lang: str
+    source: str  # safety | rasa | fallback
+    entities: tuple[Entity, ...] = field(default_factory=tuple)
+
+    @property
+    def emergency(self) -> bool:
+        return self.intent in EMERGENCY_INTENTS
+
+    def entity(self, name: str) -> str | None:
+        return next((e.value for e in self.entities if e.entity == name), None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "lang": self.lang,
+            "source": self.source,
+            "entities": [{"entity": e.entity, "value": e.value} for e in self.entities],
+        }
+
+
+class Keywords:
+    """The keyword fallback: whole words or phrases per intent and language (nlu/keywords/)."""
+
+    def __init__(self, table: dict[str, dict[str, list[str]]]) -> None:
+        self._patterns: list[tuple[str, str, re.Pattern[str]]] = []
+        for language, intents in table.items():
+            for intent, words in intents.items():
+                for word in words:
+                    folded = fold(str(word))
+                    if folded:
+                        pattern = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
+                        self._patterns.append((language, intent, pattern))
+
+    @classmethod
+    def load(cls, folder: Path = KEYWORDS_DIR) -> Keywords:
+        table: dict[str, dict[str, list[str]]] = {}
+        for path in sorted(folder.glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            intents = {k: v for k, v in (data.get("intents") or {}).items() if k in INTENTS}
+            table[str(data.get("language", path.stem))] = intents
+        return cls(table)
+
+    def match(self, text: str, language: str) -> str | None:
+        """The intent with the most (and longest) keyword hits; the person's language first."""
+        folded = fold(text)
+        scores: dict[str, float] = {}
+        for lang, intent, pattern in self._patterns:
+            found = pattern.search(folded)
+            if found:
+                weight = len(found.group(0)) * (1.5 if lang == language else 1.0)
+                scores[intent] = scores.get(intent, 0.0) + weight
+        scores.pop("out_of_scope", None)
+        if not scores:
+            return None
+        return max(scores, key=lambda intent: scores[intent])
+
+
+class RasaClient:
+    """POST /model/parse with a short timeout; after a failure, skip Rasa for a few seconds."""
+
+    def __init__(self, url: str, timeout: float = 1.0, pause_after_failure: float = 5.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.pause_after_failure = pause_after_failure
+        self._skip_until = 0.0
+        self._client: httpx.AsyncClient | None = None
+
+    async def parse(self, text: str) -> dict[str, Any] | None:
+        """Rasa's answer, or None when it is down or slow (the caller falls back)."""
+        if time.monotonic() < self._skip_until:
+            return None
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout)
+        try:
+            response = await self._client.post(f"{self.url}/model/parse", json={"text": text})
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("Rasa unavailable (%s); using the fallback", type(exc).__name__)
+            self._skip_until = time.monotonic() + self.pause_after_failure
+            return None
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+class Understander:
+    """The whole pipeline the bot uses: detector, Rasa, keywords, then out_of_scope."""
+
+    def __init__(
+        self,
+        rasa: RasaClient | None,
+        keywords: Keywords,
+        threshold: float = 0.6,
+        emergency_threshold: float = 0.85,
+    ) -> None:
+        self.rasa = rasa
+        self.keywords = keywords
+        self.threshold = threshold
+        # Rasa alone must be surer before a message counts as an emergency the detector missed.
+        self.emergency_threshold = emergency_threshold
+
+    async def understand(self, text: str, language: str | None = None) -> Understanding:
+        detection = detect(text, prefer=language)
+        if detection is not None:
+            intent = "overdose_emergency" if detection.overdose else "crisis_self_harm"
+            return Understanding(text, intent, 1.0, detection.language, "safety")
+        lang = guess_language(text, language)
+        if self.rasa is not None:
+            result = await self.rasa.parse(text)
+            if result is not None:
+                understood = self._from_rasa(text, lang, result)
+                if understood is not None:
+                    return understood
+        intent = self.keywords.match(text, lang)
+        if intent is not None:
+            return Understanding(text, intent, 0.5, lang, "fallback")
+        return Understanding(text, "out_of_scope", 0.0, lang, "fallback")
+
+    def _from_rasa(self, text: str, lang: str, result: dict[str, Any]) -> Understanding | None:
+        intent = (result.get("intent") or {}).get("name")
+        confidence = float((result.get("intent") or {}).get("confidence") or 0.0)
+        if intent not in INTENTS:
+            return None
+        needed = self.emergency_threshold if intent in EMERGENCY_INTENTS else self.threshold
+        if confidence < needed:
+            return None
+        entities = tuple(
+            Entity(str(e.get("entity")), str(e.get("value")))
+            for e in result.get("entities") or []
+            if e.get("entity") in ("place", "release_day", "drug") and e.get("value")
+        )
+        return Understanding(text, intent, confidence, lang, "rasa", entities)
