@@ -48,6 +48,22 @@ def find_by_name(text: str, areas: Iterable[Area]) -> Area | None:
     return None
 
 
+def mentioned(text: str, areas: Iterable[Area]) -> Area | None:
+    """A known town named in a sentence, spelled right (no guessing: used without a question)."""
+    padded = f" {fold(text)} "
+    best: tuple[int, Area] | None = None
+    for area in areas:
+        for name in (area.name, *area.aliases):
+            folded = fold(name)
+            if (
+                len(folded) >= 3
+                and f" {folded} " in padded
+                and (best is None or len(folded) > best[0])
+            ):
+                best = (len(folded), area)
+    return best[1] if best else None
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -131,10 +131,16 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _understander(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.live_content import LiveContent
     from bot.nlu import Keywords, RasaClient, Understander
+    from bot.store import open_database
+    from bot.telegram_app import place_finder
 
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
-    return Understander(rasa, Keywords.load(), settings.nlu_threshold)
+    live = LiveContent(settings.content_dir, open_database(":memory:"))
+    return Understander(
+        rasa, Keywords.load(), settings.nlu_threshold, find_place=place_finder(live)
+    )
 
 
 def cmd_nlu_classify(settings: Settings, args: argparse.Namespace) -> int:

@@ -207,11 +207,12 @@ class Companion:
 
     def place_values(self, person: Person | None, language: str) -> dict[str, str]:
         country = self.country_for(person, language)
+        crisis_line, crisis_name = country.crisis(language)
         area = self.content.areas.get(person.area_id) if person and person.area_id else None
         return {
             "emergency_number": country.emergency_number,
-            "crisis_line": country.crisis_line,
-            "crisis_line_name": country.crisis_line_name,
+            "crisis_line": crisis_line,
+            "crisis_line_name": crisis_name,
             "area": area.name if area else self.content.text(language, "your_area"),
         }
 

@@ -11,7 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,12 @@ class Country:
     crisis_line: str
     crisis_line_name: str
     timezone: str
+    # language -> (crisis line, its name), where a country has one line per language
+    crisis_by_language: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def crisis(self, language: str) -> tuple[str, str]:
+        """The crisis line (number, name) for someone speaking ``language`` here."""
+        return self.crisis_by_language.get(language, (self.crisis_line, self.crisis_line_name))
 
 
 @dataclass(frozen=True)
@@ -184,8 +190,20 @@ class ContentSet:
 
     def message(self, message_id: str, language: str) -> Message | None:
         """The message in the person's language, falling back to English."""
+        source = self.messages[SOURCE_LANGUAGE].get(message_id)
         found = self.messages.get(language, {}).get(message_id)
-        return found or self.messages[SOURCE_LANGUAGE].get(message_id)
+        if source is None or found is None:
+            return source
+        # Timing, priority, conditions, buttons and intent always come from English.
+        return replace(
+            source,
+            language=found.language,
+            author=found.author,
+            reviewer=found.reviewer,
+            body=found.body,
+            file=found.file,
+            line=found.line,
+        )
 
     def answer_for(self, intent: str, language: str) -> Message | None:
         for message in self.messages[SOURCE_LANGUAGE].values():
@@ -209,7 +227,11 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     return _PLACEHOLDER_RE.sub(replace, template)
 
 
-class _LineLoader(yaml.SafeLoader):
+# The C parser when PyYAML has it (much faster); the line marks work the same.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A YAML loader that remembers the line of every mapping and of each of its keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -552,6 +574,11 @@ class _Reader:
                     crisis_line=str(entry["crisis_line"]),
                     crisis_line_name=str(entry["crisis_line_name"]),
                     timezone=str(entry["timezone"]),
+                    crisis_by_language={
+                        str(lang): (str(line["crisis_line"]), str(line["crisis_line_name"]))
+                        for lang, line in (entry.get("crisis_lines_by_language") or {}).items()
+                        if not str(lang).startswith("__")
+                    },
                 )
                 ZoneInfo(country.timezone)
             except (KeyError, TypeError) as exc:
@@ -609,8 +636,14 @@ class _Reader:
                 continue
             for message in bucket.values():
                 if message.id not in source:
-                    self.error(
-                        message.file, message.line, f"{message.id!r} does not exist in English"
+                    # A retired English message must not block every other change.
+                    self.problems.append(
+                        Problem(
+                            message.file,
+                            message.line,
+                            f"{message.id!r} is not in English; this translation is ignored",
+                            "warning",
+                        )
                     )
             for card in REQUIRED_CARDS:
                 if card not in bucket:

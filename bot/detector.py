@@ -118,6 +118,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "=over (dose|dosed|dosing)",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
+        "(took|taken|had|done) (too much|way too much) (and|an|n)"
+        " (feel|feeling|feels|is|he's|she's) (weird|strange|funny|wrong|bad|odd|rough|dizzy|sleepy|gone)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -139,6 +141,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "overdosé",
         "od",
         "(ne |n'|)réagit (pas|plus|à rien)",
+        "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
+        "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -164,6 +168,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "zusammengebrochen",
         "!(vene|venen|lunge|system|server|markt) kollabiert",
         "röchelt",
+        "zu viel (genommen|erwischt|gedrückt|geballert)",
     ),
     "nl": (
         "ademt (niet|nauwelijks|bijna niet|amper)",
@@ -188,6 +193,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "in elkaar (gezakt|gestort)",
         "zakt in elkaar",
         "reutelt",
+        "te veel (genomen|gebruikt|gespoten|gerookt) !(koffie|eten|suiker|tijd)",
     ),
     "pt": (
         "(não|n) respira",
@@ -198,6 +204,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "lábios (azuis|roxos|azul|roxo)",
         "lábios (estão|ficaram|ficando|a ficar) (azuis|roxos)",
         "(boca|cara) roxa",
+        "(tomei|tomou|tomaste|tomaram|usei|usou|meti|meteu) (demais|de mais|demasiado|muito mais)"
+        " !(café|comida|cerveja|vinho|sol|chá|doce|doces|açúcar|cafeína|tempo)",
         "(ficou|ficando|ficar) azul",
         "(não|n) acorda !(cedo|tarde|antes|até|a tempo|de manhã|com)",
         "(não|n) (consigo|consegue|conseguimos) (acordar|acordá-lo|acordá-la)",
@@ -234,6 +242,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(don't|do not) (want to|wanna) be here (anymore|any more|no more)",
         "better off dead",
         "no (reason|point) (to live|in living|living)",
+        "(what's|whats|what is|wats) the point (in|of) (living|life|being alive|going on)",
+        "(gonna|going to|gunna|want to|wanna|will) end it (tonight|all|today|now|for good)",
+        "end it all",
         "nothing (left |)to live for",
         "=(hang|hanging) (myself|meself|my self)",
         "(jump|jumping) (off|from) (a|the) (bridge|building|roof|cliff|balcony)",
@@ -266,6 +277,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "automutilation",
         "(ouvrir|couper|taillader|trancher) les veines",
         "mieux (mort|morte)",
+        "(à|a) quoi bon vivre",
     ),
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
@@ -288,6 +300,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "ritze mich",
         "(vor|unter) (den|einen) zug (werfen|springen)",
         "von (der|einer) brücke springen",
+        "wozu (noch |)leben",
     ),
     "nl": (
         "zelfmoord",
@@ -304,6 +317,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(mezelf|mijzelf|me) (ophangen|verhangen|snijden)",
         "(beter|liever) dood",
         "voor (de|een) trein (springen|te springen|spring)",
+        "geen zin (meer |)(in|om te) leven",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -320,6 +334,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(automutilação|auto mutilação)",
         "cortar os pulsos",
         "melhor (morto|morta)",
+        "(não|n) vale a pena viver",
         "(me atirar|atirar-me|me jogar|jogar-me) (da|de uma) (ponte|janela)",
     ),
 }

@@ -176,5 +176,5 @@ def place_lookup(areas: Iterable[Area]) -> str:
         "- lookup: place",
         "  examples: |",
     ]
-    lines += [f"    - {name}" for name in sorted(names, key=str.lower)]
+    lines += [f"    - {name}" for name in sorted(names, key=lambda n: (n.lower(), n))]
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from telegram import (
@@ -26,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.areas import mentioned
 from bot.clock import Clock
 from bot.companion import COMMANDS, Companion, Incoming, Reply
 from bot.dispatcher import Dispatcher
@@ -58,7 +60,9 @@ class Services:
         db = open_database(settings.database)
         live = LiveContent(settings.content_dir, db)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
-        understander = Understander(rasa, Keywords.load(), settings.nlu_threshold)
+        understander = Understander(
+            rasa, Keywords.load(), settings.nlu_threshold, find_place=place_finder(live)
+        )
         companion = Companion(db, live, settings, clock)
         return cls(settings, clock, live, companion, Outbox(db), understander)
 
@@ -80,6 +84,16 @@ class Services:
             if person is not None:
                 self.companion.replan(person)
         return True
+
+
+def place_finder(live: LiveContent) -> Callable[[str], str | None]:
+    """A town named in a message, from the content's current areas (for the NLU fallback)."""
+
+    def find(text: str) -> str | None:
+        area = mentioned(text, live.current.areas.values())
+        return area.name if area else None
+
+    return find
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:

@@ -98,11 +98,29 @@ def test_a_duplicate_id_points_at_the_first_one(content_dir: Path) -> None:
     assert not ok and any("already used at en/timeline.yml:" in e for e in errors), errors
 
 
-def test_a_translation_of_a_message_that_does_not_exist(content_dir: Path) -> None:
+def test_a_translation_of_a_retired_message_is_ignored_with_a_warning(content_dir: Path) -> None:
     path = content_dir / "fr" / "emergency.yml"
     edit(path, "id: crisis-card", "id: crisis-cart")
-    ok, errors = check(content_dir)
-    assert not ok and any(e.startswith("fr/emergency.yml:") and "crisis-cart" in e for e in errors)
+    content, problems = build(read_folder(content_dir))
+    assert content is not None, "a retired message must not block the rest"
+    assert any(
+        p.file == "fr/emergency.yml" and "crisis-cart" in p.message and p.severity == "warning"
+        for p in problems
+    )
+
+
+def test_translations_take_timing_and_buttons_from_english() -> None:
+    content, _ = build(read_folder(DEFAULT_CONTENT_DIR))
+    assert content is not None
+    english = content.message("tolerance-hour-zero", "en")
+    french = content.message("tolerance-hour-zero", "fr")
+    assert english is not None and french is not None
+    assert french.body != english.body and french.language == "fr"
+    assert (french.when, french.priority, french.buttons) == (
+        english.when,
+        english.priority,
+        english.buttons,
+    )
 
 
 def test_missing_overdose_card_is_an_error(content_dir: Path) -> None:

@@ -558,3 +558,38 @@ def test_long_message_is_fast_enough() -> None:
         detect(text)
     # A generous bound: the real cost is well under a millisecond per message.
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "overdose", "crisis"),
+    [
+        ("took too much and feel weird", True, False),
+        ("j'en ai trop pris", True, False),
+        ("hab zu viel genommen", True, False),
+        ("te veel gespoten", True, False),
+        ("tomou demais", True, False),
+        ("whats the point in living", False, True),
+        ("gonna end it tonight", False, True),
+        ("à quoi bon vivre", False, True),
+        ("wozu noch leben", False, True),
+        ("ik zie geen zin meer in leven", False, True),
+        ("não vale a pena viver", False, True),
+    ],
+)
+def test_self_reports_and_hopelessness(text: str, overdose: bool, crisis: bool) -> None:
+    hit = detect(text)
+    assert hit is not None and (hit.overdose, hit.crisis) == (overdose, crisis)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the point in this app",
+        "I took too much time off",
+        "end it with her tonight?",
+        "te veel gegeten vandaag",
+        "tomei demais café",
+    ],
+)
+def test_everyday_too_much_and_pointless(text: str) -> None:
+    assert detect(text) is None

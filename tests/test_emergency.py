@@ -47,3 +47,12 @@ def test_the_card_follows_the_persons_country(services: Services) -> None:
     assert "Appelle le 112" in replies[0]
     crisis = texts(services, "je veux mourir", chat=12)
     assert "0800 32 123" in crisis[0]
+
+
+def test_belgian_crisis_line_follows_the_language(services: Services) -> None:
+    services.companion.handle(Incoming(13, text="/start"))
+    services.companion.handle(Incoming(13, callback="start:nl"))
+    services.companion.handle(Incoming(13, callback="rel:today"))
+    services.companion.handle(Incoming(13, text="Antwerpen"))
+    assert "1813" in texts(services, "ik wil dood", chat=13)[0]
+    assert "0800 32 123" in texts(services, "je veux mourir", chat=13)[0]

@@ -1,0 +1,175 @@
+"""Against the real Rasa server trained from nlu/ (scripts/rasa up; scripts/test does it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock
+from bot.nlu import Keywords, RasaClient, Understander
+from bot.nlu_eval import evaluate, load_cases, metrics
+from bot.settings import Settings
+from tests.botharness import Harness
+from tests.conftest import TOKEN, with_api
+from tests.fakebotapi import FakeBotAPI
+
+RASA_URL = os.environ.get("FIRST48_TEST_RASA_URL", "")
+HELDOUT = Path(__file__).parent / "nlu" / "heldout.jsonl"
+
+if not RASA_URL and os.environ.get("FIRST48_REQUIRE_RASA"):
+    raise RuntimeError("FIRST48_REQUIRE_RASA is set but FIRST48_TEST_RASA_URL is not")
+pytestmark = [
+    pytest.mark.skipif(not RASA_URL, reason="Rasa is not running (scripts/rasa up)"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+def understander(url: str = RASA_URL, timeout: float = 2.0) -> Understander:
+    return Understander(RasaClient(url, timeout=timeout, pause_after_failure=0.5), Keywords.load())
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("need my script sorted released friday with 2 days meth", "en", "find_ost"),
+        ("got nowhere to kip tonight", "en", "find_shelter"),
+        ("wo bekomme ich methadon", "de", "find_ost"),
+        ("ou je peux dormir ce soir", "fr", "find_shelter"),
+        ("waar kan ik naloxon halen", "nl", "find_naloxone"),
+        ("onde posso arranjar naloxona", "pt", "find_naloxone"),
+        ("thanks a lot mate", "en", "thanks"),
+    ],
+)
+async def test_rasa_understands_free_text(text: str, language: str, intent: str) -> None:
+    nlu = understander()
+    understood = await nlu.understand(text, language)
+    await nlu.rasa.close()  # type: ignore[union-attr]
+    assert (understood.intent, understood.source) == (intent, "rasa")
+
+
+async def test_rasa_finds_the_place() -> None:
+    nlu = understander()
+    understood = await nlu.understand("im in leeds now", "en")
+    await nlu.rasa.close()  # type: ignore[union-attr]
+    assert understood.intent == "set_location"
+    assert (understood.entity("place") or "").lower() == "leeds"
+
+
+async def test_heldout_emergencies_are_all_caught_with_few_false_alarms() -> None:
+    """The safety bar on the held-out set: every emergency caught, ≤ 2% false alarms."""
+    result = await evaluate(understander(), load_cases(HELDOUT))
+    m = metrics(result)
+    missed = [
+        c.text
+        for c, g in zip(result.cases, result.predicted, strict=True)
+        if c.intent in ("overdose_emergency", "crisis_self_harm")
+        and g not in ("overdose_emergency", "crisis_self_harm")
+    ]
+    assert missed == []
+    assert m["emergency_false_positive_rate"] <= 0.02  # type: ignore[operator]
+
+
+class Relay:
+    """A TCP relay in front of Rasa that the test can cut and restore."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(32)
+        self.server.settimeout(0.1)
+        self.port = self.server.getsockname()[1]
+        self.forwarded = 0
+        self.up = threading.Event()
+        self.up.set()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                continue
+            if not self.up.is_set():
+                client.close()  # Rasa "down": the connection drops at once
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.forwarded += 1
+            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.server.close()
+
+
+@pytest.fixture
+def relay() -> Iterator[Relay]:
+    port = int(RASA_URL.rsplit(":", 1)[1])
+    relay = Relay(port)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI(token=TOKEN).start()
+    yield server
+    server.stop()
+
+
+async def test_a_chat_carries_on_when_rasa_goes_down_and_comes_back(
+    api: FakeBotAPI, settings: Settings, clock: Clock, relay: Relay
+) -> None:
+    bot_settings = replace(
+        with_api(settings, api.url), rasa_url=f"http://127.0.0.1:{relay.port}", rasa_timeout=2.0
+    )
+    bot = await Harness.start(api, bot_settings, clock)
+    bot.services.understander.rasa.pause_after_failure = 0.3  # type: ignore[union-attr]
+    try:
+        await bot.onboard()
+        shelter = bot.services.live.current.message("shelter", "en")
+        assert shelter is not None
+        first_line = shelter.body.splitlines()[0][:25]
+
+        await bot.say("got nowhere to kip tonight")  # Rasa up
+        await bot.expect(first_line)
+
+        relay.up.clear()  # Rasa down
+        await bot.say("need a bed tonight, nowhere to sleep")  # keywords answer
+        await bot.expect(first_line)
+        await bot.say("he's not breathing")  # the card never waits
+        await bot.expect("Call 999 now")
+        forwarded = relay.forwarded
+
+        relay.up.set()  # Rasa back, no restart
+        await asyncio.sleep(0.5)
+        await bot.say("wheres the nearest hostel")
+        await bot.expect(first_line)
+        assert relay.forwarded > forwarded, "the bot asked Rasa again"
+    finally:
+        await bot.stop()
