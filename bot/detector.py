@@ -118,8 +118,16 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "=over (dose|dosed|dosing)",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
-        "(took|taken|had|done) (too much|way too much) (and|an|n)"
-        " (feel|feeling|feels|is|he's|she's) (weird|strange|funny|wrong|bad|odd|rough|dizzy|sleepy|gone)",
+        "(took|taken|had|done) (too much|way too much) (and|an|n|)"
+        " (feel|feeling|feels|is|he's|she's)"
+        " (weird|strange|funny|wrong|bad|odd|rough|dizzy|sleepy|gone)",
+        # The signs in the overdose card: pinned pupils, a grey or blue face.
+        "(tiny|pinned|pinpoint|pin point|pinprick) pupils",
+        "=(pinned|pinpoint) eyes",
+        "pupils (are |)(tiny|pinned|pinpoint|like pins)",
+        "(face|lips|skin|fingers|fingertips)"
+        " (gone|going|turned|turning|is|are|all) (grey|gray|blue)",
+        "(grey|gray) (face|lips|skin)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -143,6 +151,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(ne |n'|)réagit (pas|plus|à rien)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
         "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
+        "pupilles (toutes petites|minuscules|en tête d'épingle|en tete d'epingle)",
+        "(visage|lèvres|peau) (tout |toute |)(gris|grise|grises)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -169,6 +179,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "!(vene|venen|lunge|system|server|markt) kollabiert",
         "röchelt",
         "zu viel (genommen|erwischt|gedrückt|geballert)",
+        "(stecknadelkopf|winzige|stecknadel) pupillen",
+        "(gesicht|lippen|haut) (ist |sind |wird |ganz |)grau",
     ),
     "nl": (
         "ademt (niet|nauwelijks|bijna niet|amper)",
@@ -194,6 +206,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "zakt in elkaar",
         "reutelt",
         "te veel (genomen|gebruikt|gespoten|gerookt) !(koffie|eten|suiker|tijd)",
+        "(speldenknop|piepkleine|heel kleine) pupillen",
+        "(gezicht|lippen|huid) (is |zijn |wordt |helemaal |)grauw",
     ),
     "pt": (
         "(não|n) respira",
@@ -206,6 +220,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(boca|cara) roxa",
         "(tomei|tomou|tomaste|tomaram|usei|usou|meti|meteu) (demais|de mais|demasiado|muito mais)"
         " !(café|comida|cerveja|vinho|sol|chá|doce|doces|açúcar|cafeína|tempo)",
+        "pupilas (muito pequenas|minúsculas|pequeninas|tipo alfinete)",
+        "(cara|lábios|pele) (está |estão |ficou |ficaram |toda |)(cinzenta|cinzentos|cinza)",
         "(ficou|ficando|ficar) azul",
         "(não|n) acorda !(cedo|tarde|antes|até|a tempo|de manhã|com)",
         "(não|n) (consigo|consegue|conseguimos) (acordar|acordá-lo|acordá-la)",

@@ -126,18 +126,24 @@ class Keywords:
         return cls(table)
 
     def match(self, text: str, language: str) -> str | None:
-        """The intent with the most (and longest) keyword hits; the person's language first."""
+        """The intent with the most (and longest) keyword hits.
+
+        The person's own language is tried first; other languages only when it finds
+        nothing, so "naloxone" in a French how-to question isn't pulled to another list.
+        """
         folded = fold(text)
-        scores: dict[str, float] = {}
-        for lang, intent, pattern in self._patterns:
-            found = pattern.search(folded)
-            if found:
-                weight = len(found.group(0)) * (1.5 if lang == language else 1.0)
-                scores[intent] = scores.get(intent, 0.0) + weight
-        scores.pop("out_of_scope", None)
-        if not scores:
-            return None
-        return max(scores, key=lambda intent: scores[intent])
+        for languages in ({language}, None):
+            scores: dict[str, float] = {}
+            for lang, intent, pattern in self._patterns:
+                if languages is not None and lang not in languages:
+                    continue
+                found = pattern.search(folded)
+                if found:
+                    scores[intent] = scores.get(intent, 0.0) + len(found.group(0))
+            scores.pop("out_of_scope", None)
+            if scores:
+                return max(scores, key=lambda intent: scores[intent])
+        return None
 
 
 class RasaClient:

@@ -593,3 +593,26 @@ def test_self_reports_and_hopelessness(text: str, overdose: bool, crisis: bool) 
 )
 def test_everyday_too_much_and_pointless(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his pupils are tiny",
+        "pinned pupils and wont answer",
+        "her lips have gone grey",
+        "grey face, not answering",
+        "pupilles toutes petites",
+        "sein Gesicht ist grau",
+        "speldenknop pupillen",
+        "a cara dele ficou cinzenta",
+    ],
+)
+def test_the_signs_on_the_overdose_card(text: str) -> None:
+    hit = detect(text)
+    assert hit is not None and hit.overdose
+
+
+@pytest.mark.parametrize("text", ["grey sky today", "i have tiny eyes lol", "a grey hoodie"])
+def test_everyday_grey_and_tiny(text: str) -> None:
+    assert detect(text) is None

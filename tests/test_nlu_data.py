@@ -18,19 +18,25 @@ from bot.settings import DEFAULT_CONTENT_DIR
 ROOT = Path(__file__).resolve().parent.parent
 NLU = ROOT / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.jsonl"
+DEV = ROOT / "tests" / "nlu" / "dev.jsonl"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
 
 
 def training_examples(language: str) -> dict[str, list[str]]:
-    data = yaml.safe_load((NLU / "data" / "nlu" / f"{language}.yml").read_text())
+    """Every training example of a language (``<lang>.yml`` and ``<lang>-*.yml``)."""
     examples: dict[str, list[str]] = {}
+    for path in sorted((NLU / "data" / "nlu").glob(f"{language}*.yml")):
+        _collect(yaml.safe_load(path.read_text()), examples)
+    return examples
+
+
+def _collect(data: dict, examples: dict[str, list[str]]) -> None:
     for block in data["nlu"]:
         if "intent" not in block:
             continue
         lines = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
         plain = [_ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line) for line in lines]
         examples.setdefault(block["intent"], []).extend(plain)
-    return examples
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -21,7 +21,9 @@ from tests.conftest import TOKEN, with_api
 from tests.fakebotapi import FakeBotAPI
 
 RASA_URL = os.environ.get("FIRST48_TEST_RASA_URL", "")
-HELDOUT = Path(__file__).parent / "nlu" / "heldout.jsonl"
+# The development set: tuned against (never trained on). The blind held-out set
+# (tests/nlu/heldout.jsonl) is only measured, by scripts/test and the README's table.
+DEV = Path(__file__).parent / "nlu" / "dev.jsonl"
 
 if not RASA_URL and os.environ.get("FIRST48_REQUIRE_RASA"):
     raise RuntimeError("FIRST48_REQUIRE_RASA is set but FIRST48_TEST_RASA_URL is not")
@@ -62,9 +64,9 @@ async def test_rasa_finds_the_place() -> None:
     assert (understood.entity("place") or "").lower() == "leeds"
 
 
-async def test_heldout_emergencies_are_all_caught_with_few_false_alarms() -> None:
-    """The safety bar on the held-out set: every emergency caught, ≤ 2% false alarms."""
-    result = await evaluate(understander(), load_cases(HELDOUT))
+async def test_every_emergency_in_the_dev_set_is_caught_with_few_false_alarms() -> None:
+    """The safety bar: every emergency caught, at most 2% false alarms."""
+    result = await evaluate(understander(), load_cases(DEV))
     m = metrics(result)
     missed = [
         c.text
@@ -87,16 +89,32 @@ class Relay:
         self.server.listen(32)
         self.server.settimeout(0.1)
         self.port = self.server.getsockname()[1]
-        self.forwarded = 0
+        self.requests = 0  # chunks passed on to Rasa
         self.up = threading.Event()
         self.up.set()
+        self.active: list[socket.socket] = []
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def cut(self) -> None:
+        """Rasa goes away: open connections drop, new ones are refused."""
+        self.up.clear()
+        for sock in list(self.active):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+
+    def restore(self) -> None:
+        self.up.set()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, upstream: bool) -> None:
         try:
             while data := source.recv(65536):
+                if upstream:
+                    self.requests += 1
                 sink.sendall(data)
         except OSError:
             pass
@@ -114,14 +132,15 @@ class Relay:
             except OSError:
                 continue
             if not self.up.is_set():
-                client.close()  # Rasa "down": the connection drops at once
+                client.close()
                 continue
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            self.forwarded += 1
-            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+            self.active += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
 
     def close(self) -> None:
+        self.cut()
         self.stopping.set()
         self.thread.join()
         self.server.close()
@@ -159,17 +178,17 @@ async def test_a_chat_carries_on_when_rasa_goes_down_and_comes_back(
         await bot.say("got nowhere to kip tonight")  # Rasa up
         await bot.expect(first_line)
 
-        relay.up.clear()  # Rasa down
+        relay.cut()  # Rasa down
         await bot.say("need a bed tonight, nowhere to sleep")  # keywords answer
         await bot.expect(first_line)
         await bot.say("he's not breathing")  # the card never waits
         await bot.expect("Call 999 now")
-        forwarded = relay.forwarded
+        asked = relay.requests
 
-        relay.up.set()  # Rasa back, no restart
+        relay.restore()  # Rasa back, no restart
         await asyncio.sleep(0.5)
         await bot.say("wheres the nearest hostel")
         await bot.expect(first_line)
-        assert relay.forwarded > forwarded, "the bot asked Rasa again"
+        assert relay.requests > asked, "the bot asked Rasa again"
     finally:
         await bot.stop()
