@@ -11,6 +11,7 @@ from bot.companion import Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.outbox import MAX_ATTEMPTS
 from bot.telegram_app import Services
+from tests.conversation import onboard
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 CHAT = 99
@@ -32,21 +33,6 @@ class Sender:
         self.sent.append((chat_id, reply))
 
 
-def onboard(services: Services) -> None:
-    for step in (
-        "/start",
-        "tap:start:en",
-        "tap:rel:today",
-        "tap:area:skip",
-        "tap:ost:no",
-        "tap:housed:yes",
-    ):
-        if step.startswith("tap:"):
-            services.companion.handle(Incoming(CHAT, callback=step[4:]))
-        else:
-            services.companion.handle(Incoming(CHAT, text=step))
-
-
 def status(services: Services, message_id: str = "tolerance-hour-zero") -> tuple:
     return services.outbox.db.execute(
         "SELECT status, reason, attempts FROM outbox WHERE message_id = ?", [message_id]
@@ -60,7 +46,7 @@ def dispatcher(services: Services, sender: Sender) -> Dispatcher:
 
 
 async def test_a_due_reminder_is_sent_once(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     sender = Sender()
     d = dispatcher(services, sender)
     await d.tick()
@@ -70,7 +56,7 @@ async def test_a_due_reminder_is_sent_once(services: Services) -> None:
 
 
 async def test_a_timeout_is_retried_with_back_off(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     sender = Sender(TimedOut())
     d = dispatcher(services, sender)
     await d.tick()
@@ -83,7 +69,7 @@ async def test_a_timeout_is_retried_with_back_off(services: Services) -> None:
 
 
 async def test_after_too_many_failures_the_row_fails_with_a_reason(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     sender = Sender(always=TimedOut())
     d = dispatcher(services, sender)
     for _ in range(MAX_ATTEMPTS * 4):
@@ -94,7 +80,7 @@ async def test_after_too_many_failures_the_row_fails_with_a_reason(services: Ser
 
 
 async def test_telegram_refusing_the_message_fails_it_without_retrying(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     d = dispatcher(services, Sender(BadRequest("Can't parse entities")))
     await d.tick()
     state, reason, _ = status(services)
@@ -102,7 +88,7 @@ async def test_telegram_refusing_the_message_fails_it_without_retrying(services:
 
 
 async def test_429_holds_every_send_for_retry_after(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     sender = Sender(RetryAfter(30))
     d = dispatcher(services, sender)
     await d.tick()
@@ -113,7 +99,7 @@ async def test_429_holds_every_send_for_retry_after(services: Services) -> None:
 
 
 async def test_403_stops_everything_for_that_person(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     d = dispatcher(services, Sender(Forbidden("bot was blocked by the user")))
     await d.tick()
     assert status(services)[:2] == ("failed", "blocked by the person (403)")
@@ -124,7 +110,7 @@ async def test_403_stops_everything_for_that_person(services: Services) -> None:
 
 
 async def test_paused_people_get_nothing(services: Services) -> None:
-    onboard(services)
+    onboard(services, CHAT)
     services.companion.handle(Incoming(CHAT, text="/pause"))
     sender = Sender()
     await dispatcher(services, sender).tick()

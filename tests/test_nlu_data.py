@@ -92,11 +92,19 @@ def test_the_heldout_set_is_big_enough_and_never_trained_on() -> None:
     assert per_language["en"] >= 150
     assert all(per_language[lang] >= 30 for lang in LANGUAGES[1:]), per_language
     assert {c["intent"] for c in cases} == set(INTENTS)
+    assert overlap_with_training(HELDOUT) == []
+
+
+def test_the_dev_set_is_never_trained_on() -> None:
+    assert overlap_with_training(DEV) == []
+
+
+def overlap_with_training(path: Path) -> list[str]:
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     trained = {
         fold(text)
         for lang in LANGUAGES
         for lines in training_examples(lang).values()
         for text in lines
     }
-    overlap = [c["text"] for c in cases if fold(c["text"]) in trained]
-    assert overlap == []
+    return [c["text"] for c in cases if fold(c["text"]) in trained]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -10,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.companion import Incoming
 from bot.nlu import Keywords, RasaClient, Understander, guess_language
 from bot.telegram_app import Services
+from tests.conversation import onboard, talk
 
 
 def closed_port() -> int:
@@ -113,30 +112,8 @@ def test_language_guess(text: str, hint: str | None, expected: str) -> None:
     assert guess_language(text, hint) == expected
 
 
-def talk(services: Services, chat: int, *steps: str) -> list[list]:
-    out = []
-    for step in steps:
-        incoming = (
-            Incoming(chat, callback=step[4:])
-            if step.startswith("tap:")
-            else Incoming(chat, text=step)
-        )
-        incoming = asyncio.run(services.incoming_for_text(incoming)) if incoming.text else incoming
-        out.append(services.companion.handle(incoming))
-    return out
-
-
 def onboarded(services: Services, chat: int = 21) -> None:
-    talk(
-        services,
-        chat,
-        "/start",
-        "tap:start:en",
-        "tap:rel:today",
-        "Leeds",
-        "tap:ost:yes",
-        "tap:housed:yes",
-    )
+    onboard(services, chat, "tap:rel:today", "Leeds", "tap:ost:yes", "tap:housed:yes")
 
 
 def test_a_stray_stop_never_unsubscribes_silently(services: Services) -> None:

@@ -8,20 +8,9 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.companion import Incoming
 from bot.telegram_app import Services
+from tests.conversation import onboard, texts
 
 CHAT = 7
-
-
-def talk(services: Services, *steps: str) -> list[str]:
-    """Type or tap (``tap:data``) through the companion; return every reply's text."""
-    texts = []
-    for step in steps:
-        if step.startswith("tap:"):
-            incoming = Incoming(CHAT, callback=step[4:])
-        else:
-            incoming = Incoming(CHAT, text=step)
-        texts += [reply.text for reply in services.companion.handle(incoming)]
-    return texts
 
 
 def outbox(services: Services) -> dict[str, tuple[str, str | None]]:
@@ -32,7 +21,7 @@ def outbox(services: Services) -> dict[str, tuple[str, str | None]]:
 
 
 def test_late_joiner_gets_one_message_now_and_the_rest_skipped(services: Services) -> None:
-    talk(services, "/start", "tap:start:en", "3 weeks ago")
+    texts(services, CHAT, "/start", "tap:start:en", "3 weeks ago")
     rows = outbox(services)
     due_now = services.outbox.claim_due(services.clock.now(), 100)
     assert len(due_now) == 1, "exactly one catch-up message, not a burst"
@@ -48,21 +37,13 @@ def test_late_joiner_gets_one_message_now_and_the_rest_skipped(services: Service
 
 def test_changing_the_release_day_recomputes_what_is_pending(services: Services) -> None:
     clock: Clock = services.clock
-    talk(
-        services,
-        "/start",
-        "tap:start:en",
-        "tap:rel:today",
-        "tap:area:skip",
-        "tap:ost:no",
-        "tap:housed:yes",
-    )
+    onboard(services, CHAT)
     before = dict(
         services.outbox.db.execute(
             "SELECT message_id, due_at FROM outbox WHERE status = 'planned'"
         ).fetchall()
     )
-    talk(services, "/settings", "tap:set:release", "tomorrow")
+    texts(services, CHAT, "/settings", "tap:set:release", "tomorrow")
     after = dict(
         services.outbox.db.execute(
             "SELECT message_id, due_at FROM outbox WHERE status = 'planned'"
@@ -74,8 +55,9 @@ def test_changing_the_release_day_recomputes_what_is_pending(services: Services)
 
 
 def test_answers_change_which_messages_are_planned(services: Services) -> None:
-    talk(
+    texts(
         services,
+        CHAT,
         "/start",
         "tap:start:en",
         "tap:rel:today",
@@ -84,22 +66,14 @@ def test_answers_change_which_messages_are_planned(services: Services) -> None:
         "tap:housed:yes",
     )
     on_ost = set(outbox(services))
-    talk(services, "/settings")  # nothing changes by looking
+    texts(services, CHAT, "/settings")  # nothing changes by looking
     services.companion.handle(Incoming(CHAT, callback="ost:no"))
     not_on_ost = set(outbox(services))
     assert on_ost != not_on_ost
 
 
 def test_new_content_reaches_people_without_a_restart(services: Services) -> None:
-    talk(
-        services,
-        "/start",
-        "tap:start:en",
-        "tap:rel:today",
-        "tap:area:skip",
-        "tap:ost:no",
-        "tap:housed:yes",
-    )
+    onboard(services, CHAT)
     timeline = Path(services.settings.content_dir) / "en" / "timeline.yml"
     timeline.write_text(
         timeline.read_text()
@@ -123,15 +97,7 @@ def test_new_content_reaches_people_without_a_restart(services: Services) -> Non
 
 
 def test_a_retired_message_is_not_sent(services: Services) -> None:
-    talk(
-        services,
-        "/start",
-        "tap:start:en",
-        "tap:rel:today",
-        "tap:area:skip",
-        "tap:ost:no",
-        "tap:housed:yes",
-    )
+    onboard(services, CHAT)
     timeline = Path(services.settings.content_dir) / "en" / "timeline.yml"
     text = timeline.read_text()
     start = text.index("  - id: dose-half-and-wait")
@@ -153,7 +119,7 @@ def test_reminders_use_the_persons_time_zone(services: Services) -> None:
         and m.when.at.hour == 9
         and not m.conditions
     )
-    talk(services, "/start", "tap:start:en", "tap:rel:today", "Berlin")
+    texts(services, CHAT, "/start", "tap:start:en", "tap:rel:today", "Berlin")
     person = services.companion.people.by_chat(CHAT)
     assert person is not None and person.timezone == "Europe/Berlin"
     ((due,),) = services.outbox.db.execute(
@@ -163,9 +129,9 @@ def test_reminders_use_the_persons_time_zone(services: Services) -> None:
 
 
 def test_nothing_is_planned_twice(services: Services) -> None:
-    talk(services, "/start", "tap:start:en", "tap:rel:today")
+    texts(services, CHAT, "/start", "tap:start:en", "tap:rel:today")
     for _ in range(3):
-        talk(services, "/settings", "tap:set:area", "Leeds")
+        texts(services, CHAT, "/settings", "tap:set:area", "Leeds")
     counts = services.outbox.db.execute(
         "SELECT message_id, count(*) FROM outbox GROUP BY message_id HAVING count(*) > 1"
     ).fetchall()
