@@ -75,6 +75,14 @@ NOT_PERSON_NL = (
     "dat|systeem|server|browser|spel|telegram|whatsapp|gemeente|nummer|verhuurder)"
 )
 
+# After "overdose": the idiom and the names of things, not a person in danger.
+NOT_OD_AFTER_EN = (
+    "!(on chocolate|on sweets|on sugar|on easter|on cake|on coffee|on caffeine|on netflix|"
+    "on tv|on telly|on love|on pizza|on christmas|on food|on crisps|on biscuits|on games|"
+    "reversal|reversing|kit|kits|training|course|prevention|awareness|spray|nasal|"
+    "medicine|medication|antidote|signs|risk|risks|deaths|stats|statistics|figures|day)"
+)
+
 # --------------------------------------------------------------------------------------
 # Overdose: someone is in danger right now (opioid overdose signs and the words for it)
 # --------------------------------------------------------------------------------------
@@ -112,10 +120,13 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "od",
         "oding",
         "=o d",
-        "overdose",
-        "overdosed",
-        "overdosing",
-        "=over (dose|dosed|dosing)",
+        # Not the everyday idiom ("overdosed on chocolate"), not the names of things
+        # ("overdose reversal spray", "overdose training"). The same strings as in the
+        # other languages' lists, so the language of a bare "overdose" is guessed from context.
+        f"overdose {NOT_OD_AFTER_EN}",
+        f"overdosed {NOT_OD_AFTER_EN}",
+        f"overdosing {NOT_OD_AFTER_EN}",
+        f"=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
         "(took|taken|had|done) (too much|way too much) (and|an|n|)"
@@ -145,8 +156,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(sans|perdu|perd) connaissance",
         "surdose",
         "surdosé",
-        "overdose",
-        "overdosé",
+        f"overdose {NOT_OD_AFTER_EN}",
+        f"overdosé {NOT_OD_AFTER_EN}",
         "od",
         "(ne |n'|)réagit (pas|plus|à rien)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
@@ -198,8 +209,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "niet (meer |)aanspreekbaar",
         "buiten bewustzijn",
         "overdosis",
-        "overdose",
-        "overdosed",
+        f"overdose {NOT_OD_AFTER_EN}",
+        f"overdosed {NOT_OD_AFTER_EN}",
         "od",
         f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
         "in elkaar (gezakt|gestort)",
@@ -228,7 +239,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "inconsciente",
         "desacordado",
         "desacordada",
-        "overdose",
+        f"overdose {NOT_OD_AFTER_EN}",
         "sobredose",
         "sobredosagem",
         "overdosou",

@@ -616,3 +616,16 @@ def test_the_signs_on_the_overdose_card(text: str) -> None:
 @pytest.mark.parametrize("text", ["grey sky today", "i have tiny eyes lol", "a grey hoodie"])
 def test_everyday_grey_and_tiny(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "overdosed on chocolate at christmas lol",
+        "where do i get overdose reversal spray",
+        "is there overdose training near me",
+        "overdose awareness day is on the 31st",
+    ],
+)
+def test_the_word_overdose_in_everyday_use(text: str) -> None:
+    assert detect(text) is None

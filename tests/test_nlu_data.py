@@ -101,10 +101,8 @@ def test_the_dev_set_is_never_trained_on() -> None:
 
 def overlap_with_training(path: Path) -> list[str]:
     cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    trained = {
-        fold(text)
-        for lang in LANGUAGES
-        for lines in training_examples(lang).values()
-        for text in lines
-    }
+    examples: dict[str, list[str]] = {}
+    for file in (NLU / "data" / "nlu").glob("*.yml"):
+        _collect(yaml.safe_load(file.read_text()), examples)
+    trained = {fold(text) for lines in examples.values() for text in lines}
     return [c["text"] for c in cases if fold(c["text"]) in trained]
