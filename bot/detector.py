@@ -216,6 +216,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "in elkaar (gezakt|gestort)",
         "zakt in elkaar",
         "reutelt",
+        "(gaat|ging|is|valt|viel) (out|weg|van zn stokje|van haar stokje)"
+        " na (de|het|die|een) (dope|spuit|shot|bruin|lijn|pijp|heroine)",
         "te veel (genomen|gebruikt|gespoten|gerookt) !(koffie|eten|suiker|tijd)",
         "(speldenknop|piepkleine|heel kleine) pupillen",
         "(gezicht|lippen|huid) (is |zijn |wordt |helemaal |)grauw",
@@ -268,6 +270,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " !(in|with|there|here|at|near|on|by|alone|together|round|around|back)",
         "(don't|do not) (want to|wanna) be here (anymore|any more|no more)",
         "better off dead",
+        "(rather|sooner) be dead !(tired|beat|on my feet|broke|bored)",
         "no (reason|point) (to live|in living|living)",
         "(what's|whats|what is|wats) the point (in|of) (living|life|being alive|going on)",
         "(gonna|going to|gunna|want to|wanna|will) end it (tonight|all|today|now|for good)",

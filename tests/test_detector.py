@@ -629,3 +629,20 @@ def test_everyday_grey_and_tiny(text: str) -> None:
 )
 def test_the_word_overdose_in_everyday_use(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id rather be dead than go back inside", "crisis"),
+        ("HELP ze gaat out na de dope", "overdose"),
+        ("id rather be dead tired than bored", None),
+        ("ze gaat uit na het werk", None),
+    ],
+)
+def test_rather_dead_and_going_out(text: str, expected: str | None) -> None:
+    hit = detect(text)
+    if expected is None:
+        assert hit is None
+    else:
+        assert hit is not None and getattr(hit, expected)
