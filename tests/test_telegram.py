@@ -126,8 +126,8 @@ async def test_a_reminder_arrives_when_the_clock_moves(bot: Harness, clock: Cloc
     reminder = await bot.expect(DISCREET_LINE)
     assert "half or less" in reminder["text"]
     assert len(bot.api.sent(CHAT)) == sent_before + 1
-    statuses = dict(rows(bot, "SELECT message_id, status FROM outbox"))
-    assert statuses["dose-half-and-wait"] == "sent"
+    query = "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'"
+    await bot.until(lambda: rows(bot, query) == [("sent",)])  # recorded after Telegram's answer
 
 
 async def test_discreet_mode_off_sends_plain_text(bot: Harness, clock: Clock) -> None:
@@ -264,9 +264,8 @@ async def test_429_waits_retry_after_then_delivers(bot: Harness, clock: Clock) -
     await bot.expect("half or less", timeout=5)
     retried = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.at > failed[0].at]
     assert retried[0].at - failed[0].at >= 1.0, "waited retry_after before sending again"
-    assert rows(bot, "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'") == [
-        ("sent",)
-    ]
+    query = "SELECT status FROM outbox WHERE message_id = 'dose-half-and-wait'"
+    await bot.until(lambda: rows(bot, query) == [("sent",)])
 
 
 async def test_server_error_is_retried(bot: Harness, clock: Clock) -> None:
