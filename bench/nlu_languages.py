@@ -36,10 +36,28 @@ def train(language: str, out: Path) -> Path:
     for lookup in (ROOT / "nlu/data/lookups").glob("*.yml"):
         (data / "lookups" / lookup.name).write_text(lookup.read_text())
     subprocess.run(
-        [str(RASA), "train", "nlu", "--config", str(ROOT / "nlu/config.yml"), "--nlu", str(data),
-         "--out", str(out), "--fixed-model-name", f"nlu-{language}", "--quiet"],
-        check=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(RASA),
+            "train",
+            "nlu",
+            "--config",
+            str(ROOT / "nlu/config.yml"),
+            "--nlu",
+            str(data),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            f"nlu-{language}",
+            "--quiet",
+        ],
+        check=True,
+        env={
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_CACHE_DIRECTORY": str(out / "cache"),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return out / f"nlu-{language}.tar.gz"
 

@@ -106,3 +106,21 @@ def overlap_with_training(path: Path) -> list[str]:
         _collect(yaml.safe_load(file.read_text()), examples)
     trained = {fold(text) for lines in examples.values() for text in lines}
     return [c["text"] for c in cases if fold(c["text"]) in trained]
+
+
+def test_built_models_caches_and_environments_are_never_committed() -> None:
+    """A trained model or Rasa's cache in git makes a submission too big to land."""
+    import subprocess
+
+    paths = [
+        ".rasa/cache/x",
+        "nlu/models/first48-nlu.tar.gz",
+        "nlu/models/cache/x",
+        ".venv-rasa/bin/rasa",
+        ".venv/bin/python",
+        "first48.db",
+    ]
+    result = subprocess.run(
+        ["git", "check-ignore", *paths], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert sorted(result.stdout.split()) == sorted(paths)
