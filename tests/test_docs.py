@@ -1,4 +1,4 @@
-"""The docs stay honest: every command is documented and in the menu, every setting in the README."""
+"""Docs stay honest: every command documented and in the menu, every setting in the README."""
 
 from __future__ import annotations
 
