@@ -139,6 +139,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(face|lips|skin|fingers|fingertips)"
         " (gone|going|turned|turning|is|are|all) (grey|gray|blue)",
         "(grey|gray) (face|lips|skin)",
+        "(not|isnt|wont|aint|still not) (coming|come) (round|around)"
+        " !(to|for|at|later|tonight|tomorrow|today|here|there|again|anymore|ever|my|yours|his|"
+        "hers|ours|theirs|the|a|and|with|on|this|next|after|before|till|until)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -348,6 +351,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(beter|liever) dood",
         "voor (de|een) trein (springen|te springen|spring)",
         "geen zin (meer |)(in|om te) leven",
+        "(wil|wou|wilde) er niet meer zijn !(op|bij|in|om|voor|met|als|na|tijdens|want)",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",

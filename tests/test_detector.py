@@ -646,3 +646,17 @@ def test_rather_dead_and_going_out(text: str, expected: str | None) -> None:
         assert hit is None
     else:
         assert hit is not None and getattr(hit, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("gave him the naloxone but hes still not coming round", True),
+        ("ik wil er gewoon niet meer zijn", True),
+        ("is he not coming round to yours later?", False),
+        ("she wont come round for tea", False),
+        ("ik wil er niet meer zijn op dat feest", False),
+    ],
+)
+def test_not_coming_round_and_not_wanting_to_be_here(text: str, hit: bool) -> None:
+    assert (detect(text) is not None) is hit
