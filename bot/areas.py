@@ -6,7 +6,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.content import Area
 
@@ -62,6 +62,16 @@ def mentioned(text: str, areas: Iterable[Area]) -> Area | None:
             ):
                 best = (len(folded), area)
     return best[1] if best else None
+
+
+def place_finder(areas: Callable[[], Iterable[Area]]) -> Callable[[str], str | None]:
+    """For the NLU fallback: the name of a town a message mentions, from the current areas."""
+
+    def find(text: str) -> str | None:
+        area = mentioned(text, areas())
+        return area.name if area else None
+
+    return find
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -8,12 +8,16 @@ import logging
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import settings as settings_module
 from bot.content import ContentError, build, read_folder
 from bot.settings import Settings, SettingsError
 from bot.timeline import Facts, QuietHours, compute
+
+if TYPE_CHECKING:
+    from bot.nlu import Understander
 
 logger = logging.getLogger("first48")
 
@@ -130,16 +134,19 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _understander(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.live_content import LiveContent
+def _understander(settings: Settings) -> Understander:
+    from bot.areas import place_finder
     from bot.nlu import Keywords, RasaClient, Understander
-    from bot.store import open_database
-    from bot.telegram_app import place_finder
 
+    content, problems = build(read_folder(settings.content_dir))
+    if content is None:
+        raise ContentError([p for p in problems if p.severity == "error"])
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
-    live = LiveContent(settings.content_dir, open_database(":memory:"))
     return Understander(
-        rasa, Keywords.load(), settings.nlu_threshold, find_place=place_finder(live)
+        rasa,
+        Keywords.load(),
+        settings.nlu_threshold,
+        find_place=place_finder(lambda: content.areas.values()),
     )
 
 

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from bot import areas as area_search
 from bot.clock import Clock
-from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, Country, fill
+from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, fill
 from bot.dates import parse_release_day
 from bot.detector import Detection, detect
 from bot.live_content import LiveContent
@@ -125,28 +125,35 @@ class Companion:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Everything a person does comes through here; the answer is never empty."""
-        replies: list[Reply] = []
-        if incoming.text:
-            detection = detect(incoming.text, prefer=self._language_guess(incoming))
-            if detection:
-                replies += self.emergency(incoming, detection)
         try:
             person = self.people.by_chat(incoming.chat_id)
-            if replies:
-                # The card is the answer; don't also treat the words as an onboarding answer.
-                return replies + ([self.menu_reply(person.language)] if person else [])
-            replies += self._route(incoming, person)
         except sqlite3.Error:
             logger.exception("database error while answering")
-            language = self._language_guess(incoming)
-            replies.append(
-                Reply(self.content.text(language, "error_try_again"), self.menu_buttons(language))
-            )
-        return replies or [self.menu_reply(self._language_guess(incoming))]
+            person = None
+            database_ok = False
+        else:
+            database_ok = True
+        language = self._speaks(person, incoming)
+        if incoming.understanding is not None:  # the NLU ran the detector already
+            detection = incoming.understanding.detection
+        else:
+            detection = detect(incoming.text, prefer=language) if incoming.text else None
+        if detection:
+            # The card is the answer; don't also treat the words as an onboarding answer.
+            cards = self.emergency(person, detection)
+            return cards + ([self.menu_reply(person.language)] if person else [])
+        if not database_ok:
+            return [self.fallback_reply(incoming)]
+        try:
+            replies = self._route(incoming, person)
+        except sqlite3.Error:
+            logger.exception("database error while answering")
+            replies = [self.fallback_reply(incoming)]
+        return replies or [self.menu_reply(language)]
 
     def fallback_reply(self, incoming: Incoming) -> Reply:
         """What to say when something broke: sorry, and the way to the emergency card."""
-        language = self._language_guess(incoming)
+        language = self.language_of(incoming)
         return Reply(self.content.text(language, "error_try_again"), self.menu_buttons(language))
 
     def _route(self, incoming: Incoming, person: Person | None) -> list[Reply]:
@@ -160,26 +167,22 @@ class Companion:
         if incoming.location is not None:
             return self.on_location(person, *incoming.location)
         if incoming.media or incoming.edited:
-            language = person.language if person else self._language_guess(incoming)
+            language = self._speaks(person, incoming)
             key = "edited_message" if incoming.edited else "media_received"
             return [Reply(self.content.text(language, key), self.menu_buttons(language))]
         if person is None or person.stopped:
             understood = incoming.understanding
             if understood is not None and understood.intent in ANSWERED:
-                language = self._language_guess(incoming)
+                language = self._speaks(person, incoming)
                 answer = self.content_reply(None, self._answer_id(understood.intent), language)
-                return [answer, *self.welcome(incoming)]
-            return self.welcome(incoming)
+                return [answer, *self.welcome(incoming, person)]
+            return self.welcome(incoming, person)
         return self.on_text(person, text, incoming.understanding)
 
     # --- emergencies ---
 
-    def emergency(self, incoming: Incoming, detection: Detection) -> list[Reply]:
+    def emergency(self, person: Person | None, detection: Detection) -> list[Reply]:
         """The overdose and/or crisis card, in the language the person just wrote in."""
-        try:
-            person = self.people.by_chat(incoming.chat_id)
-        except sqlite3.Error:
-            person = None
         logger.info(
             "emergency card sent (overdose=%s crisis=%s pattern=%s)",
             detection.overdose,
@@ -200,15 +203,13 @@ class Companion:
         buttons = [[Button(self.content.text(language, "button_naloxone_howto"), "naloxone")]]
         return Reply(fill(message.body, values), buttons, emergency=True)
 
-    def country_for(self, person: Person | None, language: str) -> Country:
+    def place_values(self, person: Person | None, language: str) -> dict[str, str]:
+        """Placeholder values: from the person's town, else their language's country."""
         area = self.content.areas.get(person.area_id) if person and person.area_id else None
         code = area.country if area else COUNTRY_BY_LANGUAGE.get(language, "GB")
-        return self.content.countries.get(code) or next(iter(self.content.countries.values()))
-
-    def place_values(self, person: Person | None, language: str) -> dict[str, str]:
-        country = self.country_for(person, language)
+        countries = self.content.countries
+        country = countries.get(code) or next(iter(countries.values()))
         crisis_line, crisis_name = country.crisis(language)
-        area = self.content.areas.get(person.area_id) if person and person.area_id else None
         return {
             "emergency_number": country.emergency_number,
             "crisis_line": crisis_line,
@@ -218,9 +219,9 @@ class Companion:
 
     # --- onboarding ---
 
-    def welcome(self, incoming: Incoming, payload: str = "") -> list[Reply]:
+    def welcome(self, incoming: Incoming, person: Person | None, payload: str = "") -> list[Reply]:
         """Privacy note and consent; tapping a language agrees and starts. Nothing stored yet."""
-        language = self._language_guess(incoming)
+        language = self._speaks(person, incoming)
         day, area_id = parse_deep_link(payload) if payload else (None, None)
         if area_id and area_id not in self.content.areas:
             area_id = None
@@ -359,17 +360,17 @@ class Companion:
                 return [self.content_reply(person, "help")]
             return self.begin(incoming, language, day, area_id)
         if kind == "decline":
-            language = self._language_guess(incoming)
+            language = self._speaks(person, incoming)
             return [
                 Reply(
                     fill(self.content.text(language, "declined"), self.place_values(None, language))
                 )
             ]
         if kind == "overdose":
-            language = person.language if person else self._language_guess(incoming)
+            language = self._speaks(person, incoming)
             return [self.card("overdose-card", language, person)]
         if person is None or person.stopped:
-            return self.welcome(incoming)
+            return self.welcome(incoming, person)
         language = person.language
         if kind == "rel" and value in ("today", "yesterday"):
             today = self.clock.now().astimezone(person.zone).date()
@@ -463,19 +464,19 @@ class Companion:
                 ]
             if person is not None and not person.stopped:
                 return self.next_step(person)
-            return self.welcome(incoming, args)
+            return self.welcome(incoming, person, args)
         if command == "overdose":
-            language = person.language if person else self._language_guess(incoming)
+            language = self._speaks(person, incoming)
             return [self.card("overdose-card", language, person)]
         if person is None or person.stopped:
             if command == "help":
-                return [self.content_reply(None, "help", self._language_guess(incoming))]
+                return [self.content_reply(None, "help", self._speaks(person, incoming))]
             if command == "naloxone":
-                return [self.content_reply(None, "naloxone-howto", self._language_guess(incoming))]
+                return [self.content_reply(None, "naloxone-howto", self._speaks(person, incoming))]
             if command == "forget":
                 self.people.forget(incoming.chat_id)
-                return [Reply(self.content.text(self._language_guess(incoming), "forget_done"))]
-            return self.welcome(incoming)
+                return [Reply(self.content.text(self._speaks(person, incoming), "forget_done"))]
+            return self.welcome(incoming, person)
         language = person.language
         t = self.content.text
         match command:
@@ -764,14 +765,16 @@ class Companion:
         return fresh
 
     def language_of(self, incoming: Incoming) -> str:
-        """The person's chosen language, else their phone's, else English."""
-        return self._language_guess(incoming)
-
-    def _language_guess(self, incoming: Incoming) -> str:
+        """The person's chosen language, else their phone's, else English (reads the database)."""
         try:
             person = self.people.by_chat(incoming.chat_id)
         except sqlite3.Error:
             person = None
+        return self._speaks(person, incoming)
+
+    @staticmethod
+    def _speaks(person: Person | None, incoming: Incoming) -> str:
+        """The person's chosen language, else their phone's, else English."""
         if person is not None:
             return person.language
         hint = (incoming.language_hint or "en").split("-")[0].lower()

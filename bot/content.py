@@ -10,7 +10,7 @@ import hashlib
 import html
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
@@ -249,11 +249,6 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 def _line_of(entry: Mapping[str, Any], key: str) -> int:
     return entry.get("__lines__", {}).get(key, entry.get("__line__", 1))
-
-
-def check_html(body: str) -> list[str]:
-    """Problems Telegram's HTML parser would reject, as short sentences."""
-    return [message for _, message in locate_html_problems(body)]
 
 
 def locate_html_problems(body: str) -> list[tuple[int, str]]:
@@ -741,7 +736,3 @@ def load(folder: Path) -> ContentSet:
     for problem in problems:
         logger.warning("content: %s", problem)
     return content
-
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)

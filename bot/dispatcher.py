@@ -46,7 +46,6 @@ class Dispatcher:
         self.batch_seconds = batch_seconds
         self.per_chat_interval = per_chat_interval  # Telegram: one message per chat per second
         self.hold_until = 0.0  # loop time before which Telegram asked us not to send (429)
-        self.sent = 0
         self._last_send: dict[int, float] = {}  # person id -> loop time of their last message
 
     async def tick(self) -> int:
@@ -90,7 +89,7 @@ class Dispatcher:
         try:
             await self.send(due.chat_id, reply)
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
+            wait = retry_after_seconds(exc)
             logger.warning("Telegram asked us to wait %.0f s (429)", wait)
             self.hold_until = asyncio.get_running_loop().time() + wait
             stamp = self.clock.now()
@@ -124,10 +123,11 @@ class Dispatcher:
             self.outbox.retry_at(due, stamp + backoff(due.attempts), stamp, type(exc).__name__)
         else:
             self.outbox.mark_sent(due.row_id, self.clock.now())
-            self.sent += 1
 
 
-def _seconds(retry_after: object) -> float:
-    if isinstance(retry_after, timedelta):
-        return retry_after.total_seconds()
-    return float(retry_after)  # type: ignore[arg-type]
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Telegram's wait in seconds (PTB gives an int, or a timedelta with PTB_TIMEDELTA set)."""
+    wait = error.retry_after
+    if isinstance(wait, timedelta):
+        return wait.total_seconds()
+    return float(wait)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 import httpx
 import yaml
 
-from bot.detector import detect
+from bot.areas import fold as fold_words
+from bot.detector import Detection, detect
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +50,8 @@ _STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.i
 
 
 def fold(text: str) -> str:
-    """Lower case, accents stripped, punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
-    text = text.replace("'", "").replace("’", "")
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    """Like the town matcher's fold, with apostrophes dropped so "don't" stays one word."""
+    return fold_words(text.replace("'", "").replace("’", ""))
 
 
 def guess_language(text: str, hint: str | None = None) -> str:
@@ -84,10 +81,7 @@ class Understanding:
     lang: str
     source: str  # safety | rasa | fallback
     entities: tuple[Entity, ...] = field(default_factory=tuple)
-
-    @property
-    def emergency(self) -> bool:
-        return self.intent in EMERGENCY_INTENTS
+    detection: Detection | None = None  # the detector's hit, so nobody runs it again
 
     def entity(self, name: str) -> str | None:
         return next((e.value for e in self.entities if e.entity == name), None)
@@ -201,7 +195,9 @@ class Understander:
         detection = detect(text, prefer=language)
         if detection is not None:
             intent = "overdose_emergency" if detection.overdose else "crisis_self_harm"
-            return Understanding(text, intent, 1.0, detection.language, "safety")
+            return Understanding(
+                text, intent, 1.0, detection.language, "safety", detection=detection
+            )
         lang = guess_language(text, language)
         if self.rasa is not None:
             result = await self.rasa.parse(text)

@@ -186,14 +186,6 @@ class Outbox:
             next_attempt_at=iso(when),
         )
 
-    def statuses(self, person_id: int) -> dict[str, str]:
-        return {
-            row[0]: row[1]
-            for row in self.db.execute(
-                "SELECT message_id, status FROM outbox WHERE person_id = ?", [person_id]
-            ).fetchall()
-        }
-
 
 def backoff(attempts: int) -> timedelta:
     """Wait before retrying a timeout or server error: 5 s, 10 s, 20 s ... up to 30 min."""

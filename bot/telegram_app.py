@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from telegram import (
@@ -27,10 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.areas import mentioned
+from bot.areas import place_finder
 from bot.clock import Clock
 from bot.companion import COMMANDS, Companion, Incoming, Reply
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, retry_after_seconds
 from bot.live_content import LiveContent
 from bot.nlu import Keywords, RasaClient, Understander
 from bot.outbox import Outbox
@@ -61,7 +60,10 @@ class Services:
         live = LiveContent(settings.content_dir, db)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout) if settings.rasa_url else None
         understander = Understander(
-            rasa, Keywords.load(), settings.nlu_threshold, find_place=place_finder(live)
+            rasa,
+            Keywords.load(),
+            settings.nlu_threshold,
+            find_place=place_finder(lambda: live.current.areas.values()),
         )
         companion = Companion(db, live, settings, clock)
         return cls(settings, clock, live, companion, Outbox(db), understander)
@@ -84,16 +86,6 @@ class Services:
             if person is not None:
                 self.companion.replan(person)
         return True
-
-
-def place_finder(live: LiveContent) -> Callable[[str], str | None]:
-    """A town named in a message, from the content's current areas (for the NLU fallback)."""
-
-    def find(text: str) -> str | None:
-        area = mentioned(text, live.current.areas.values())
-        return area.name if area else None
-
-    return find
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
@@ -133,8 +125,7 @@ async def send_now(application: Application, chat_id: int, reply: Reply) -> None
             await send(application, chat_id, reply)
             return
         except RetryAfter as exc:
-            wait = exc.retry_after
-            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
+            await asyncio.sleep(retry_after_seconds(exc))
         except NetworkError:
             if attempt == REPLY_ATTEMPTS:
                 raise

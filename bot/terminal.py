@@ -41,7 +41,6 @@ class Terminal:
         self.services = services
         self.out = out
         self.buttons: list[str] = []
-        self.labels: list[str] = []
         self.dispatcher = Dispatcher(
             services.companion,
             services.outbox,
@@ -68,12 +67,11 @@ class Terminal:
             cells = []
             for button in row:
                 self.buttons.append(button.data)
-                self.labels.append(button.label)
                 cells.append(f"[{len(self.buttons)}] {button.label}")
             print("  " + "   ".join(cells), file=self.out)
 
     async def say(self, incoming: Incoming) -> None:
-        self.buttons, self.labels = [], []
+        self.buttons = []
         incoming = await self.services.incoming_for_text(incoming)
         for reply in self.services.companion.handle(incoming):
             self.show(reply)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import build, check_html, read_folder
+from bot.content import build, locate_html_problems, read_folder
 from bot.live_content import LiveContent
 from bot.settings import DEFAULT_CONTENT_DIR
 from bot.store import open_database
@@ -130,9 +130,12 @@ def test_missing_overdose_card_is_an_error(content_dir: Path) -> None:
 
 
 def test_html_checker_accepts_what_telegram_accepts() -> None:
-    assert check_html('<b>Bold</b> <i>it</i> <a href="https://example.org">x</a> &amp; &lt;') == []
-    assert check_html("<b><i>crossed</b></i>")
-    assert check_html("<a>no link</a>")
+    assert (
+        locate_html_problems('<b>Bold</b> <i>it</i> <a href="https://example.org">x</a> &amp; &lt;')
+        == []
+    )
+    assert locate_html_problems("<b><i>crossed</b></i>")
+    assert locate_html_problems("<a>no link</a>")
 
 
 def test_cli_reports_file_line_and_exits_nonzero(content_dir: Path) -> None:
