@@ -259,6 +259,7 @@ class Companion:
                 [
                     Button(t(language, "button_today"), "rel:today"),
                     Button(t(language, "button_yesterday"), "rel:yesterday"),
+                    Button(t(language, "button_another_day"), "rel:other"),
                 ]
             ],
         )
@@ -372,6 +373,8 @@ class Companion:
         if person is None or person.stopped:
             return self.welcome(incoming, person)
         language = person.language
+        if kind == "rel" and value == "other":
+            return [Reply(self.content.text(language, "ask_other_day"))]  # the typed answer sets it
         if kind == "rel" and value in ("today", "yesterday"):
             today = self.clock.now().astimezone(person.zone).date()
             day = today if value == "today" else today - timedelta(days=1)

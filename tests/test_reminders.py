@@ -145,3 +145,10 @@ def test_clock_moves_only_forward() -> None:
     except ValueError:
         return
     raise AssertionError("moving the clock back must fail")
+
+
+def test_another_day_asks_for_the_day_and_the_typed_day_is_used(services: Services) -> None:
+    replies = texts(services, CHAT, "/start", "tap:start:en", "tap:rel:other")
+    assert replies[-1].startswith("Type the day")
+    assert "Got it: released Sun 1/3." in texts(services, CHAT, "2 days ago")
+    assert services.companion.people.by_chat(CHAT).step == "area"  # type: ignore[union-attr]
