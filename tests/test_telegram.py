@@ -260,6 +260,9 @@ async def test_429_waits_retry_after_then_delivers(bot: Harness, clock: Clock) -
     await bot.until(lambda: bot.api.calls_of("sendMessage", CHAT)[-1].status == 429)
     failed = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.status == 429]
     assert len(failed) == 1
+    # Move the clock only once the bot has recorded the 429 and when to try again.
+    reason = "SELECT reason FROM outbox WHERE message_id = 'dose-half-and-wait'"
+    await bot.until(lambda: rows(bot, reason) == [("429 flood control",)])
     clock.advance(timedelta(seconds=1))
     await bot.expect("half or less", timeout=5)
     retried = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.at > failed[0].at]
