@@ -80,7 +80,22 @@ NOT_OD_AFTER_EN = (
     "!(on chocolate|on sweets|on sugar|on easter|on cake|on coffee|on caffeine|on netflix|"
     "on tv|on telly|on love|on pizza|on christmas|on food|on crisps|on biscuits|on games|"
     "reversal|reversing|kit|kits|training|course|prevention|awareness|spray|nasal|"
-    "medicine|medication|antidote|signs|risk|risks|deaths|stats|statistics|figures|day)"
+    "medicine|medication|antidote|signs|risk|risks|deaths|stats|statistics|figures|day|"
+    "on naloxone|on the naloxone|on narcan|on the narcan|on nyxoid|on the spray|"
+    "of chocolate|of sweets|of sugar|of tv|of telly|of netflix|of films|of movies|of action|"
+    "of explosions|of football|of footy|of work|of homework|of love|of coffee|of series|"
+    "de series|de serie|de films|de film|de chocolat|de sucre|de boulot|de travail|de tele|"
+    "de netflix|de foot|de jeux|de taf|de cours|de musique|de bouffe|de reseaux)"
+)
+
+# Before a word for overdose: a calm question about someone in general, or the names of
+# things ("anti-overdose spray", "tegen overdosis"), not a person in danger now.
+NOT_OD_BEFORE = (
+    "!(if someone|if somebody|when someone|when somebody|if anyone|for someone|"
+    "wasnt actually|werent actually|isnt actually|arent actually|not actually|not really|"
+    "anti|against|preventing|prevent|si quelqu'un|quand quelqu'un|contre|"
+    "wenn jemand|falls jemand|gegen|als iemand|wanneer iemand|tegen|"
+    "se alguém|quando alguém|contra|spray para|nasal para)"
 )
 
 # --------------------------------------------------------------------------------------
@@ -117,15 +132,20 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "!(vein|veins|lung|deal|plan|plans|tent|roof|ceiling|house|building|bridge|market|"
         "economy|it|business|case|trial|talks|wall|script|scheme|job) collapsed !(vein|veins|lung)",
         "(gurgling|death rattle)",
+        # Gone down after using: "went down after a bag", "dropped after his dig".
+        "(went|gone|goes|going|dropped|keeled|fell|flaked|passed|conked|slumped)"
+        " (|down|over|out|under|off) after (|a|the|that|his|her|my|their|some|this)"
+        " (bag|hit|shot|dig|line|pipe|toot|fix|gear|smoke|bit|brown|score|blast|dose|"
+        "injection|needle|jab|spliff|pill|pills|tab|tabs|tablets)",
         "od",
         "oding",
         "=o d",
         # Not the everyday idiom ("overdosed on chocolate"), not the names of things
         # ("overdose reversal spray", "overdose training"). The same strings as in the
         # other languages' lists, so the language of a bare "overdose" is guessed from context.
-        f"overdose {NOT_OD_AFTER_EN}",
-        f"overdosed {NOT_OD_AFTER_EN}",
-        f"overdosing {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdosing {NOT_OD_AFTER_EN}",
         f"=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
@@ -157,16 +177,18 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "inconscient",
         "inconsciente",
         "(sans|perdu|perd) connaissance",
-        "surdose",
+        f"{NOT_OD_BEFORE} surdose",
         "surdosé",
-        f"overdose {NOT_OD_AFTER_EN}",
-        f"overdosé {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdosé {NOT_OD_AFTER_EN}",
         "od",
         "(ne |n'|)réagit (pas|plus|à rien)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
         "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
         "pupilles (toutes petites|minuscules|en tête d'épingle|en tete d'epingle)",
         "(visage|lèvres|peau) (tout |toute |)(gris|grise|grises)",
+        "(tombé|tombée|effondré|effondrée|écroulé|écroulée|parti|partie) (juste |)après"
+        " (sa|son|le|la|un|une|leur) (dose|shoot|taz|trait|fix|injection|came|pipe|cachets)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -184,14 +206,16 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "nicht wach zu (kriegen|bekommen)",
         "bewusstlos",
         "nicht (mehr |)ansprechbar",
-        "überdosis",
-        "überdosiert",
+        f"{NOT_OD_BEFORE} überdosis",
+        f"{NOT_OD_BEFORE} überdosiert",
         "überdosierung",
         "od",
         f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum)",
         "zusammengebrochen",
         "!(vene|venen|lunge|system|server|markt) kollabiert",
         "röchelt",
+        "(umgekippt|zusammengeklappt|weggekippt|weggetreten) (gleich |)nach"
+        " (dem|einem|nem|seinem|ihrem) (schuss|druck|zug|blech|hit|spritze|pillen)",
         "zu viel (genommen|erwischt|gedrückt|geballert)",
         "(stecknadelkopf|winzige|stecknadel) pupillen",
         "(gesicht|lippen|haut) (ist |sind |wird |ganz |)grau",
@@ -211,9 +235,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "bewusteloos",
         "niet (meer |)aanspreekbaar",
         "buiten bewustzijn",
-        "overdosis",
-        f"overdose {NOT_OD_AFTER_EN}",
-        f"overdosed {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdosis",
+        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
         "od",
         f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
         "in elkaar (gezakt|gestort)",
@@ -244,12 +268,14 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "inconsciente",
         "desacordado",
         "desacordada",
-        f"overdose {NOT_OD_AFTER_EN}",
-        "sobredose",
+        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"{NOT_OD_BEFORE} sobredose",
         "sobredosagem",
         "overdosou",
         "od",
         "(não|n) (reage|está a reagir|tá reagindo|está reagindo)",
+        "(caiu|apagou|desmaiou|tombou) (logo |)depois (do|da|de um|de uma|dum|duma)"
+        " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos)",
     ),
 }
 

@@ -660,3 +660,41 @@ def test_rather_dead_and_going_out(text: str, expected: str | None) -> None:
 )
 def test_not_coming_round_and_not_wanting_to_be_here(text: str, hit: bool) -> None:
     assert (detect(text) is not None) is hit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister just went down after a bag",
+        "hes gone over after his dig",
+        "il est tombé juste après sa dose",
+        "er ist umgekippt gleich nach dem schuss",
+        "ela apagou logo depois do chuto",
+    ],
+)
+def test_gone_down_after_using(text: str) -> None:
+    hit = detect(text)
+    assert hit is not None and hit.overdose
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        # Calm questions about someone in general, and the names of things, are not alarms...
+        ("how do you use the spray if someone overdoses", False),
+        ("can you overdose on the naloxone itself", False),
+        ("jsuis sorti sans le spray anti overdose", False),
+        ("wie benutzt man das nasenspray wenn jemand überdosiert", False),
+        ("kan de huisarts een neusspray tegen overdosis voorschrijven", False),
+        ("j'ai fait une overdose de séries ce weekend", False),
+        ("went down after a long shift, slept 12 hours", False),
+        # ...but a person overdosing now still is.
+        ("what do i do if he overdoses", True),
+        ("he's overdosing on the kitchen floor", True),
+        ("je crois qu'il fait une overdose", True),
+        ("er hat eine überdosis", True),
+        ("ik denk dat hij een overdosis heeft", True),
+    ],
+)
+def test_overdose_in_questions_and_names(text: str, hit: bool) -> None:
+    assert (detect(text) is not None) is hit
