@@ -20,7 +20,7 @@ from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, fill
 from bot.dates import parse_release_day
 from bot.detector import Detection, detect
 from bot.live_content import LiveContent
-from bot.nlu import Understanding
+from bot.nlu import EMERGENCY_INTENTS, Understanding
 from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.store import People, Person
@@ -367,9 +367,9 @@ class Companion:
                     fill(self.content.text(language, "declined"), self.place_values(None, language))
                 )
             ]
-        if kind == "overdose":
+        if kind in ("overdose", "crisis"):
             language = self._speaks(person, incoming)
-            return [self.card("overdose-card", language, person)]
+            return [self.card(f"{kind}-card", language, person)]
         if person is None or person.stopped:
             return self.welcome(incoming, person)
         language = person.language
@@ -603,7 +603,26 @@ class Companion:
         return self.on_understood(person, understood)
 
     def on_understood(self, person: Person, understood: Understanding) -> list[Reply]:
-        """Every intent leads somewhere useful."""
+        """Every intent leads somewhere useful; a near-emergency also gets the number."""
+        replies = self._answer(person, understood)
+        if understood.caution and understood.intent not in EMERGENCY_INTENTS:
+            replies.append(self.caution(person, person.language))
+        return replies
+
+    def caution(self, person: Person | None, language: str) -> Reply:
+        """One line with the emergency number, and the two cards a tap away."""
+        t = self.content.text
+        return Reply(
+            fill(t(language, "caution_line"), self.place_values(person, language)),
+            [
+                [
+                    Button(t(language, "button_overdose"), "overdose"),
+                    Button(t(language, "button_crisis"), "crisis"),
+                ]
+            ],
+        )
+
+    def _answer(self, person: Person, understood: Understanding) -> list[Reply]:
         language = person.language
         t = self.content.text
         intent = understood.intent

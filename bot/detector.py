@@ -137,16 +137,16 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         " (|down|over|out|under|off) after (|a|the|that|his|her|my|their|some|this)"
         " (bag|hit|shot|dig|line|pipe|toot|fix|gear|smoke|bit|brown|score|blast|dose|"
         "injection|needle|jab|spliff|pill|pills|tab|tabs|tablets)",
-        "od",
-        "oding",
-        "=o d",
+        "~od",
+        "~oding",
+        "~=o d",
         # Not the everyday idiom ("overdosed on chocolate"), not the names of things
         # ("overdose reversal spray", "overdose training"). The same strings as in the
         # other languages' lists, so the language of a bare "overdose" is guessed from context.
-        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
-        f"{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
-        f"{NOT_OD_BEFORE} overdosing {NOT_OD_AFTER_EN}",
-        f"=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} overdosing {NOT_OD_AFTER_EN}",
+        f"~=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
         "(took|taken|had|done) (too much|way too much) (and|an|n|)"
@@ -167,7 +167,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
         " !(fort|vite|lentement|facilement|calmement|profondément|doucement|mieux|normalement)",
         "(arrête|arrêté) de respirer",
-        "(peut|peux|arrive|arrives|arrivait|parvient) (plus|pas) (à |)respirer",
+        "!(rire|ri|mdr|ptdr|lol) (peut|peux|arrive|arrives|arrivait|parvient) (plus|pas)"
+        " (à |)respirer !(de rire|tellement je riais|tellement on riait|mdr|ptdr)",
         "lèvres (bleues|bleus|bleu|violettes)",
         "lèvres (sont|deviennent|virent|toutes|devenues) (bleues|bleu|violettes)",
         "(devient|devenu|devenue|vire|viré|virer) (bleu|bleue|violet)",
@@ -177,11 +178,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "inconscient",
         "inconsciente",
         "(sans|perdu|perd) connaissance",
-        f"{NOT_OD_BEFORE} surdose",
-        "surdosé",
-        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
-        f"{NOT_OD_BEFORE} overdosé {NOT_OD_AFTER_EN}",
-        "od",
+        f"~{NOT_OD_BEFORE} surdose",
+        "~surdosé",
+        f"~{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} overdosé {NOT_OD_AFTER_EN}",
+        "~od",
         "(ne |n'|)réagit (pas|plus|à rien)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
         "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
@@ -206,10 +207,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "nicht wach zu (kriegen|bekommen)",
         "bewusstlos",
         "nicht (mehr |)ansprechbar",
-        f"{NOT_OD_BEFORE} überdosis",
-        f"{NOT_OD_BEFORE} überdosiert",
-        "überdosierung",
-        "od",
+        f"~{NOT_OD_BEFORE} überdosis",
+        f"~{NOT_OD_BEFORE} überdosiert",
+        "~überdosierung",
+        "~od",
         f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum)",
         "zusammengebrochen",
         "!(vene|venen|lunge|system|server|markt) kollabiert",
@@ -235,10 +236,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "bewusteloos",
         "niet (meer |)aanspreekbaar",
         "buiten bewustzijn",
-        f"{NOT_OD_BEFORE} overdosis",
-        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
-        f"{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
-        "od",
+        f"~{NOT_OD_BEFORE} overdosis",
+        f"~{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
+        "~od",
         f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
         "in elkaar (gezakt|gestort)",
         "zakt in elkaar",
@@ -262,17 +263,18 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         " !(café|comida|cerveja|vinho|sol|chá|doce|doces|açúcar|cafeína|tempo)",
         "pupilas (muito pequenas|minúsculas|pequeninas|tipo alfinete)",
         "(cara|lábios|pele) (está |estão |ficou |ficaram |toda |)(cinzenta|cinzentos|cinza)",
-        "(ficou|ficando|ficar) azul",
+        "!(parede|paredes|tinta|céu|camisola|camisa|quarto|cabelo|tela|ecrã|carro|água|mar|porta)"
+        " (ficou|ficando|ficar) azul",
         "(não|n) acorda !(cedo|tarde|antes|até|a tempo|de manhã|com)",
         "(não|n) (consigo|consegue|conseguimos) (acordar|acordá-lo|acordá-la)",
         "inconsciente",
         "desacordado",
         "desacordada",
-        f"{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
-        f"{NOT_OD_BEFORE} sobredose",
-        "sobredosagem",
-        "overdosou",
-        "od",
+        f"~{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
+        f"~{NOT_OD_BEFORE} sobredose",
+        "~sobredosagem",
+        "~overdosou",
+        "~od",
         "(não|n) (reage|está a reagir|tá reagindo|está reagindo)",
         "(caiu|apagou|desmaiou|tombou) (logo |)depois (do|da|de um|de uma|dum|duma)"
         " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos)",
@@ -289,7 +291,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "=(end|ending) it all",
         "=(end|ending) my (own |)life",
         "(take|taking) my (own |)life !(back)",
-        "suicide",
+        "~suicide",
         f"{NOT_EN} suicidal",  # "I'm not suicidal, just tired"
         f"{NOT_EN} (want|wanna|wana|ready|going) to die",
         f"{NOT_EN} wanna die",
@@ -310,13 +312,20 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(jump|throw myself) in front of (a|the) (train|bus|car|lorry|truck|tube)",
         "=(cut|cutting) (myself|meself|my self) !(shaving|on|by accident|accidentally|while)",
         "(slit|slitting|cut|cutting) my (wrists|wrist)",
-        "(self harm|self harming|selfharm)",
+        "~(self harm|selfharm)",
+        "(self harming|selfharming)",
         "unalive myself",
+        # Self-harm told as happening now or again.
+        "=burning my (arms|arm|skin|legs|wrists)",
+        "(burn|burnt|burned|burning) (myself|meself) !(on|cooking|with|by accident|accidentally)",
+        "(hurting|hurt|harming|harmed) (myself|meself) (again|on purpose|deliberately)",
+        "(been|started|start|keep|kept|im|i'm|i am) cutting again"
+        " !(my hair|the grass|the hedge|the lawn|hair|wood|the)",
     ),
     "fr": (
-        "suicide",
+        "~suicide",
         "suicider",
-        "suicidé",
+        "~suicidé",
         f"{NOT_FR} suicidaire",
         f"{NOT_FR} envie de (mourir|crever)",
         "de plus en plus envie de (mourir|crever)",
@@ -333,7 +342,10 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(veux|voulais) (plus|pas) vivre !(ici|là|labas|avec|chez|dans|en|à|au|près|seul|seule)",
         "marre de (vivre|la vie)",
         "me (scarifier|scarifie|mutiler|mutile)",
-        "automutilation",
+        "(je me suis|me suis) (coupé|coupée|brûlé|brûlée|scarifié|scarifiée)"
+        " (exprès|encore|volontairement|les bras|le bras)",
+        "je me (coupe|brûle|scarifie) (encore|exprès|les bras)",
+        "~automutilation",
         "(ouvrir|couper|taillader|trancher) les veines",
         "mieux (mort|morte)",
         "(à|a) quoi bon vivre",
@@ -341,9 +353,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
         "(bring|bringe) mich um",
-        "selbstmord",
+        "~selbstmord",
         "selbstmordgedanken",
-        "suizid",
+        "~suizid",
         f"{NOT_DE} suizidal",
         "suizidgedanken",
         "suizidgefährdet",
@@ -357,16 +369,17 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "mir (was|etwas) antun",
         "ritzen",
         "ritze mich",
+        "mich (wieder|schon wieder|absichtlich) (geritzt|verbrannt|verletzt|geschnitten)",
         "(vor|unter) (den|einen) zug (werfen|springen)",
         "von (der|einer) brücke springen",
         "wozu (noch |)leben",
     ),
     "nl": (
-        "zelfmoord",
+        "~zelfmoord",
         "zelfmoordgedachten",
-        "zelfdoding",
+        "~zelfdoding",
         f"{NOT_NL} suïcidaal",
-        "suïcide",
+        "~suïcide",
         "(mezelf|mijzelf|me) van kant (maken|te maken)",
         "(mezelf|mijzelf|me) om het leven (brengen|te brengen)",
         "(mezelf|mijzelf) (doden|ombrengen)",
@@ -374,6 +387,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "!(hier|daar|thuis|samen) niet meer leven",
         "er een (eind|einde) aan (maken|te maken|maak)",
         "(mezelf|mijzelf|me) (ophangen|verhangen|snijden)",
+        "(mezelf|mijzelf|me) (weer|opnieuw|expres) (gesneden|verbrand|pijn gedaan)",
         "(beter|liever) dood",
         "voor (de|een) trein (springen|te springen|spring)",
         "geen zin (meer |)(in|om te) leven",
@@ -381,7 +395,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
-        "suicídio",
+        "~suicídio",
         "suicidar",
         f"{NOT_PT} suicida",
         f"{NOT_PT} (quero|queria) morrer",
@@ -391,8 +405,11 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(não|n) quero (viver|mais viver|continuar a viver|continuar vivendo)"
         " !(aqui|ali|lá|com|em|na|no|perto|sozinho|sozinha)",
         "(enforcar-me|me enforcar)",
-        "(automutilação|auto mutilação)",
+        "~(automutilação|auto mutilação)",
         "cortar os pulsos",
+        "(cortei-me|me cortei|cortei me|me cortar|cortar-me|queimei-me|me queimei)"
+        " (outra vez|de novo|novamente|de propósito|again)",
+        "(voltei|volto) a (me cortar|cortar-me|me queimar|queimar-me)",
         "melhor (morto|morta)",
         "(não|n) vale a pena viver",
         "(me atirar|atirar-me|me jogar|jogar-me) (da|de uma) (ponte|janela)",
@@ -459,6 +476,7 @@ class Detection:
     crisis: bool  # suicidal intent / self-harm
     language: str  # language of the phrase that matched
     phrase: str  # the phrase that matched, as written in the lists (for logs)
+    topic: bool = False  # only topic words matched ("od", "suicide"): see the ~ syntax
 
 
 # --------------------------------------------------------------------------------------
@@ -523,6 +541,7 @@ class _Pattern:
     order: int  # position in the lists: breaks ties the same way on every run
     overdose: bool = False
     crisis: bool = False
+    topic: bool = True  # only a topic word (~): every spec that made it was one
 
 
 _GROUP = re.compile(r"\(([^()]*)\)")
@@ -563,7 +582,8 @@ _Key = tuple[tuple[str, ...], bool, _Blockers, _Blockers]  # what makes two patt
 
 def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _Pattern]) -> None:
     """Parse one phrase spec and file each of its spellings under its anchor word."""
-    body = spec
+    topic = spec.startswith("~")
+    body = spec.lstrip("~")
     before = after = None
     if m := _BEFORE.match(body):
         before, body = m.group(1), body[m.end() :]
@@ -592,6 +612,7 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _P
         pat.labels.setdefault(lang, variant)
         pat.overdose |= overdose
         pat.crisis |= crisis
+        pat.topic &= topic
 
 
 def _build() -> None:
@@ -741,6 +762,7 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
             where.setdefault(word, []).append(i)
 
     overdose = crisis = False
+    topic = True
     best: tuple[tuple[int, ...], _Pattern] | None = None
     for anchor in where:
         for pat in _BY_ANCHOR.get(anchor, ()):
@@ -754,6 +776,7 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
                     continue
                 overdose |= pat.overdose
                 crisis |= pat.crisis
+                topic &= pat.topic
                 # Report the most urgent hit, then one in the user's language, then the
                 # first, then the tightest (fewest extra words), then the earliest listed.
                 gaps = min(ends) - i + 1 - len(pat.words)
@@ -769,4 +792,6 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
         lang = next(iter(pat.labels))
     else:
         lang = _guess_language(pat.labels, toks)
-    return Detection(overdose=overdose, crisis=crisis, language=lang, phrase=pat.labels[lang])
+    return Detection(
+        overdose=overdose, crisis=crisis, language=lang, phrase=pat.labels[lang], topic=topic
+    )

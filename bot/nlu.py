@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,10 @@ class Understanding:
     source: str  # safety | rasa | fallback
     entities: tuple[Entity, ...] = field(default_factory=tuple)
     detection: Detection | None = None  # the detector's hit, so nobody runs it again
+    # Not an emergency, but close enough that the answer also carries the emergency number:
+    # a topic word ("od") in a message Rasa read as something else, or an emergency that
+    # Rasa ranked too low for the card.
+    caution: bool = False
 
     def entity(self, name: str) -> str | None:
         return next((e.value for e in self.entities if e.entity == name), None)
@@ -94,6 +98,7 @@ class Understanding:
             "lang": self.lang,
             "source": self.source,
             "entities": [{"entity": e.entity, "value": e.value} for e in self.entities],
+            "caution": self.caution,
         }
 
 
@@ -181,6 +186,8 @@ class Understander:
         threshold: float = 0.6,
         emergency_threshold: float = 0.7,
         *,
+        overrule_threshold: float = 0.8,
+        caution_threshold: float = 0.2,
         find_place: Callable[[str], str | None] | None = None,
     ) -> None:
         self.rasa = rasa
@@ -190,29 +197,61 @@ class Understander:
         # Rasa alone may call an emergency at 0.7: on the dev set this kept every emergency
         # it caught at 0.5 and dropped a third of the false alarms (see the README).
         self.emergency_threshold = emergency_threshold
+        # A topic word alone ("my mate died of an od last year") gets the card unless Rasa is
+        # at least this sure the message is about something else.
+        self.overrule_threshold = overrule_threshold
+        # Below the card, an emergency ranked at least this high adds the emergency line.
+        self.caution_threshold = caution_threshold
 
     async def understand(self, text: str, language: str | None = None) -> Understanding:
         detection = detect(text, prefer=language)
-        if detection is not None:
-            intent = "overdose_emergency" if detection.overdose else "crisis_self_harm"
-            return Understanding(
-                text, intent, 1.0, detection.language, "safety", detection=detection
-            )
+        if detection is not None and not detection.topic:
+            return self._card(text, detection)
         lang = guess_language(text, language)
-        if self.rasa is not None:
-            result = await self.rasa.parse(text)
-            if result is not None:
-                understood = self._from_rasa(text, lang, result)
-                if understood is not None:
-                    return understood
+        result = await self.rasa.parse(text) if self.rasa is not None else None
+        understood = self._from_rasa(text, lang, result) if result is not None else None
+        if detection is not None:
+            # Only a topic word: the card, unless Rasa confidently reads something else.
+            if (
+                understood is None
+                or understood.intent in EMERGENCY_INTENTS
+                or understood.confidence < self.overrule_threshold
+            ):
+                return self._card(text, detection)
+            return replace(understood, caution=True)
+        caution = result is not None and self._emergency_score(result) >= self.caution_threshold
+        if understood is not None:
+            return replace(
+                understood, caution=caution and understood.intent not in EMERGENCY_INTENTS
+            )
         intent = self.keywords.match(text, lang)
         place = self.find_place(text) if self.find_place else None
         entities = (Entity("place", place),) if place else ()
         if intent is not None:
-            return Understanding(text, intent, 0.5, lang, "fallback", entities)
+            return Understanding(text, intent, 0.5, lang, "fallback", entities, caution=caution)
         if place is not None:
-            return Understanding(text, "set_location", 0.5, lang, "fallback", entities)
-        return Understanding(text, "out_of_scope", 0.0, lang, "fallback")
+            return Understanding(
+                text, "set_location", 0.5, lang, "fallback", entities, caution=caution
+            )
+        return Understanding(text, "out_of_scope", 0.0, lang, "fallback", caution=caution)
+
+    @staticmethod
+    def _card(text: str, detection: Detection) -> Understanding:
+        intent = "overdose_emergency" if detection.overdose else "crisis_self_harm"
+        return Understanding(text, intent, 1.0, detection.language, "safety", detection=detection)
+
+    @staticmethod
+    def _emergency_score(result: dict[str, Any]) -> float:
+        """How high Rasa ranked an emergency, whatever it chose."""
+        ranking = result.get("intent_ranking") or [result.get("intent") or {}]
+        return max(
+            (
+                float(r.get("confidence") or 0.0)
+                for r in ranking
+                if r.get("name") in EMERGENCY_INTENTS
+            ),
+            default=0.0,
+        )
 
     def _from_rasa(self, text: str, lang: str, result: dict[str, Any]) -> Understanding | None:
         intent = (result.get("intent") or {}).get("name")

@@ -26,6 +26,7 @@ class Result:
     predicted: list[str]
     sources: list[str]
     seconds: list[float] = field(default_factory=list)
+    cautions: list[bool] = field(default_factory=list)  # answer carried the emergency line
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -46,16 +47,17 @@ def load_cases(path: Path) -> list[Case]:
 
 
 async def evaluate(understander: Understander, cases: list[Case]) -> Result:
-    predicted, sources, seconds = [], [], []
+    predicted, sources, seconds, cautions = [], [], [], []
     for case in cases:
         started = time.perf_counter()
         understood = await understander.understand(case.text, case.lang)
         seconds.append(time.perf_counter() - started)
         predicted.append(understood.intent)
         sources.append(understood.source)
+        cautions.append(understood.caution)
     if understander.rasa is not None:
         await understander.rasa.close()
-    return Result(cases, predicted, sources, seconds)
+    return Result(cases, predicted, sources, seconds, cautions)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -79,6 +81,16 @@ def metrics(result: Result) -> dict[str, object]:
             if guess in EMERGENCY_INTENTS:
                 false_alarms += 1
                 fp_by_lang[case.lang] += 1
+    # The caution line is not the card, so it counts for neither number above; it is
+    # reported on its own: how many emergencies still saw the number, and how often an
+    # ordinary message carried the line.
+    cautions = result.cautions or [False] * len(result.cases)
+    reached = cautioned = 0
+    for case, guess, caution in zip(result.cases, result.predicted, cautions, strict=True):
+        if case.intent in EMERGENCY_INTENTS:
+            reached += guess in EMERGENCY_INTENTS or caution
+        else:
+            cautioned += guess not in EMERGENCY_INTENTS and caution
     per_intent = {}
     for intent in INTENTS:
         tp = sum(
@@ -108,6 +120,8 @@ def metrics(result: Result) -> dict[str, object]:
         / max(1, len(result.cases)),
         "emergency_recall": caught / emergencies if emergencies else 1.0,
         "emergency_false_positive_rate": false_alarms / ordinary if ordinary else 0.0,
+        "emergency_number_reach": reached / emergencies if emergencies else 1.0,
+        "caution_rate": cautioned / ordinary if ordinary else 0.0,
         "false_positive_by_lang": {
             lang: fp_by_lang[lang] / n for lang, n in ordinary_by_lang.items() if n
         },
@@ -132,6 +146,11 @@ def report(result: Result) -> str:
         f"{100 * m['emergency_false_positive_rate']:.1f}%  by language: "  # type: ignore[operator]
         + ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(m["false_positive_by_lang"].items()))
     )  # type: ignore[attr-defined]
+    lines.append(
+        f"emergencies that saw the number (card or caution line): "
+        f"{100 * m['emergency_number_reach']:.1f}%; "  # type: ignore[operator]
+        f"caution line on ordinary messages: {100 * m['caution_rate']:.1f}%"  # type: ignore[operator]
+    )
     lines.append("")
     lines.append(f"{'intent':<20} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>4}")
     for intent, (p, r, f1, n) in m["per_intent"].items():  # type: ignore[attr-defined]

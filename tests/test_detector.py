@@ -698,3 +698,39 @@ def test_gone_down_after_using(text: str) -> None:
 )
 def test_overdose_in_questions_and_names(text: str, hit: bool) -> None:
     assert (detect(text) is not None) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("burning my arms is the only thing that helps", True),
+        ("been cutting again since i got out", True),
+        ("i hurt myself again last night", True),
+        ("je me suis coupée encore hier soir", True),
+        ("ich hab mich wieder geritzt", True),
+        ("ik heb mezelf weer gesneden", True),
+        ("voltei a me cortar desde que saí", True),
+        ("burnt myself on the oven lol", False),
+        ("my benefits got cut again", False),
+        ("im cutting again the hedge tomorrow", False),
+    ],
+)
+def test_self_harm_now_or_again(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.crisis and not found.topic) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("my mate died of an od last month", True),
+        ("stop sending me the overdose messages", True),
+        ("watched a documentary about suicide", True),
+        ("hes od and not breathing", False),  # a sign of danger beside the topic word
+        ("i want to kill myself", False),
+        ("going to take an overdose tonight", False),
+    ],
+)
+def test_topic_words_are_marked_so_rasa_can_overrule_them(text: str, topic: bool) -> None:
+    found = detect(text)
+    assert found is not None and found.topic is topic

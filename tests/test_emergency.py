@@ -6,6 +6,7 @@ import pytest
 
 from bot.companion import Incoming
 from bot.telegram_app import Services
+from tests.conversation import talk
 
 
 def texts(services: Services, text: str, chat: int = 11) -> list[str]:
@@ -56,3 +57,13 @@ def test_belgian_crisis_line_follows_the_language(services: Services) -> None:
     services.companion.handle(Incoming(13, text="Antwerpen"))
     assert "1813" in texts(services, "ik wil dood", chat=13)[0]
     assert "0800 32 123" in texts(services, "je veux mourir", chat=13)[0]
+
+
+@pytest.mark.parametrize(("data", "card"), [("overdose", "overdose-card"), ("crisis", "crisis-card")])
+def test_the_caution_line_buttons_open_the_cards_without_onboarding(
+    services: Services, data: str, card: str
+) -> None:
+    (replies,) = talk(services, 77, f"tap:{data}")
+    body = services.live.current.message(card, "en")
+    assert body is not None and replies[0].emergency and "999" in replies[0].text
+    assert replies[0].text.split("\n")[-1] == body.body.strip().split("\n")[-1]

@@ -175,3 +175,14 @@ def test_a_question_during_onboarding_is_answered_then_the_question_asked_again(
         and "When did you get out" in texts[-1]
         or "didn't get that day" in texts[-1]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my mate od", "je crois qu'il fait une overdose", "hij heeft een overdosis", "suicide"],
+)
+async def test_a_topic_word_gets_the_card_when_rasa_cannot_say_otherwise(text: str) -> None:
+    """Rasa may overrule "od" in "my mate died of an od last year"; when it is down, nobody can."""
+    understood = await understander(f"http://127.0.0.1:{closed_port()}").understand(text)
+    assert understood.intent in ("overdose_emergency", "crisis_self_harm")
+    assert understood.source == "safety" and not understood.caution
