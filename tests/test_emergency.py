@@ -59,7 +59,9 @@ def test_belgian_crisis_line_follows_the_language(services: Services) -> None:
     assert "0800 32 123" in texts(services, "je veux mourir", chat=13)[0]
 
 
-@pytest.mark.parametrize(("data", "card"), [("overdose", "overdose-card"), ("crisis", "crisis-card")])
+@pytest.mark.parametrize(
+    ("data", "card"), [("overdose", "overdose-card"), ("crisis", "crisis-card")]
+)
 def test_the_caution_line_buttons_open_the_cards_without_onboarding(
     services: Services, data: str, card: str
 ) -> None:
