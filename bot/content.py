@@ -70,6 +70,7 @@ _STIGMA_RE = [
 ]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KIND_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _AFTER_RE = re.compile(r"^(\d{1,4}) (hour|day|week|month)s? after$")
 _DAY_AT_RE = re.compile(r"^day (\d{1,3}) at (\d{1,2}):(\d{2})$")
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z-]*)((?:\s[^<>]*)?)>")
@@ -152,12 +153,28 @@ class Country:
     crisis_line: str
     crisis_line_name: str
     timezone: str
+    helpline: str = ""  # the national drug helpline, shown when no local contact is found
+    helpline_name: str = ""
     # language -> (crisis line, its name), where a country has one line per language
     crisis_by_language: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def crisis(self, language: str) -> tuple[str, str]:
         """The crisis line (number, name) for someone speaking ``language`` here."""
         return self.crisis_by_language.get(language, (self.crisis_line, self.crisis_line_name))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of local contact (content/kinds.yml): data, not code."""
+
+    id: str
+    emoji: str
+    names: Mapping[str, str]  # language -> name
+    intents: tuple[str, ...] = ()  # free-text questions answered with this kind
+    hsds: tuple[str, ...] = ()  # words meaning this kind in an imported HSDS file
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get(SOURCE_LANGUAGE) or self.id
 
 
 @dataclass(frozen=True)
@@ -181,6 +198,7 @@ class ContentSet:
     areas: dict[str, Area]
     files: dict[str, str]  # relative path -> text, kept so the set can be stored and restored
     fingerprint: str
+    kinds: dict[str, Kind] = field(default_factory=dict)  # contact kinds, in file order
 
     @property
     def timeline(self) -> list[Message]:
@@ -369,6 +387,7 @@ class _Reader:
         self.ui_lines: dict[str, dict[str, tuple[str, int]]] = {}
         self.countries: dict[str, Country] = {}
         self.areas: dict[str, Area] = {}
+        self.kinds: dict[str, Kind] = {}
 
     def error(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -569,6 +588,8 @@ class _Reader:
                     crisis_line=str(entry["crisis_line"]),
                     crisis_line_name=str(entry["crisis_line_name"]),
                     timezone=str(entry["timezone"]),
+                    helpline=str(entry.get("helpline") or ""),
+                    helpline_name=str(entry.get("helpline_name") or ""),
                     crisis_by_language={
                         str(lang): (str(line["crisis_line"]), str(line["crisis_line_name"]))
                         for lang, line in (entry.get("crisis_lines_by_language") or {}).items()
@@ -618,6 +639,45 @@ class _Reader:
                 self.error(file, _line_of(entry, "id"), f"area id {area.id!r} is used twice")
             else:
                 self.areas[area.id] = area
+
+    def read_kinds(self, file: str, data: Any) -> None:
+        if not isinstance(data, dict) or not isinstance(data.get("kinds"), list):
+            self.error(file, 1, "expected a 'kinds:' list")
+            return
+        for entry in data["kinds"]:
+            line = entry.get("__line__", 1) if isinstance(entry, dict) else 1
+            try:
+                names = {
+                    str(k): str(v) for k, v in entry["names"].items() if not str(k).startswith("__")
+                }
+                kind = Kind(
+                    id=str(entry["id"]),
+                    emoji=str(entry.get("emoji") or ""),
+                    names=names,
+                    intents=tuple(str(i) for i in entry.get("intents") or ()),
+                    hsds=tuple(str(w).lower() for w in entry.get("hsds") or ()),
+                )
+            except (KeyError, TypeError, AttributeError) as exc:
+                self.error(file, line, f"kind entry is incomplete or wrong: {exc}")
+                continue
+            if not _KIND_ID_RE.match(kind.id):
+                self.error(file, _line_of(entry, "id"), f"kind id {kind.id!r}: a-z, 0-9 and _")
+            elif kind.id in self.kinds:
+                self.error(file, _line_of(entry, "id"), f"kind id {kind.id!r} is used twice")
+            elif SOURCE_LANGUAGE not in names:
+                self.error(file, _line_of(entry, "names"), f"kind {kind.id!r} has no English name")
+            else:
+                missing = [lang for lang in LANGUAGES if lang not in names]
+                if missing:
+                    self.problems.append(
+                        Problem(
+                            file,
+                            _line_of(entry, "names"),
+                            f"kind {kind.id!r}: no name in {', '.join(missing)}; English is used",
+                            "warning",
+                        )
+                    )
+                self.kinds[kind.id] = kind
 
     def cross_checks(self) -> None:
         source = self.messages.get(SOURCE_LANGUAGE, {})
@@ -698,6 +758,8 @@ def build(files: Mapping[str, str]) -> tuple[ContentSet | None, list[Problem]]:
             reader.read_countries(name, data)
         elif name == "areas.yml":
             reader.read_areas(name, data)
+        elif name == "kinds.yml":
+            reader.read_kinds(name, data)
         elif len(parts) == 2 and parts[0] in LANGUAGES:
             language, kind = parts
             if kind == "ui.yml":
@@ -723,6 +785,7 @@ def build(files: Mapping[str, str]) -> tuple[ContentSet | None, list[Problem]]:
             areas=reader.areas,
             files=dict(files),
             fingerprint=digest.hexdigest()[:16],
+            kinds=reader.kinds,
         ),
         problems,
     )

@@ -87,7 +87,87 @@ def m001_people_and_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_people_and_outbox]
+def m002_directory(db: sqlite_utils.Database) -> None:
+    """Local contacts (bot/directory.py), their moderation queue and history, and accounts."""
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('moderator', 'peer_editor', 'service')),
+            created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            data TEXT NOT NULL,
+            area_id TEXT NOT NULL,
+            country TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('approved', 'hidden')),
+            owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            edit_token_hash TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX contacts_area ON contacts (area_id, status)")
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+            data TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'approved', 'rejected', 'superseded')),
+            submitted_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            via TEXT NOT NULL,
+            edit_token_hash TEXT,
+            reviewed_by TEXT,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX submissions_status ON submissions (status, created_at)")
+    db.execute("CREATE INDEX submissions_token ON submissions (edit_token_hash)")
+    db.execute(
+        """
+        CREATE TABLE contact_history (
+            id INTEGER PRIMARY KEY,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    m001_people_and_outbox,
+    m002_directory,
+]
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:

@@ -29,6 +29,7 @@ from telegram.ext import (
 from bot.areas import place_finder
 from bot.clock import Clock
 from bot.companion import COMMANDS, Companion, Incoming, Reply
+from bot.directory import Directory
 from bot.dispatcher import Dispatcher, retry_after_seconds
 from bot.live_content import LiveContent
 from bot.nlu import Keywords, RasaClient, Understander
@@ -52,6 +53,7 @@ class Services:
     companion: Companion
     outbox: Outbox
     understander: Understander
+    directory: Directory
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -66,7 +68,7 @@ class Services:
             find_place=place_finder(lambda: live.current.areas.values()),
         )
         companion = Companion(db, live, settings, clock)
-        return cls(settings, clock, live, companion, Outbox(db), understander)
+        return cls(settings, clock, live, companion, Outbox(db), understander, Directory(db))
 
     async def incoming_for_text(self, incoming: Incoming) -> Incoming:
         """Add what the NLU understood to a plain text message (not commands, not edits)."""
