@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -191,6 +191,67 @@ def cmd_nlu_lookups(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contacts_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content import load
+    from bot.directory import Directory
+    from bot.hsds import ImportFileError, guess_format, import_file
+    from bot.store import open_database
+
+    path = Path(args.file)
+    try:
+        fmt = args.format or guess_format(path)
+    except ValueError as exc:
+        raise SystemExit(f"first48: {exc}") from None
+    content = load(settings.content_dir)
+    directory = Directory(open_database(settings.database))
+    now = datetime.now(UTC)
+    try:
+        report = import_file(
+            directory,
+            content,
+            path,
+            now,
+            fmt=fmt,
+            pending=args.pending,
+            today=now.astimezone(settings.zone).date(),
+        )
+    except OSError as exc:
+        print(f"first48: can't read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ImportFileError as exc:
+        print(f"first48: {exc}; nothing was imported", file=sys.stderr)
+        return 1
+    for warning in report.parsed.warnings:
+        print(f"warning: {warning}")
+    for problem in report.parsed.problems:
+        print(problem)
+    print(f"imported {report.imported}, skipped {report.skipped}")
+    if report.updated or report.unchanged:
+        print(f"({report.new} new, {report.updated} updated, {report.unchanged} unchanged)")
+    if report.pending and (report.new or report.updated):
+        print("waiting for a moderator: nothing is shown to anyone until approved")
+    return 1 if report.skipped else 0
+
+
+def cmd_contacts_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content import load
+    from bot.directory import Directory
+    from bot.hsds import write
+    from bot.store import open_database
+
+    output = Path(args.output) if args.output else None
+    fmt = args.format or ("csv" if output and output.suffix.lower() == ".csv" else "hsds")
+    content = load(settings.content_dir)
+    contacts = Directory(open_database(settings.database)).contacts()
+    text = write(contacts, fmt, content)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"exported {len(contacts)} contacts to {output}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="first48", description="Peer-support companion for the weeks after release."
@@ -266,6 +327,34 @@ def parser() -> argparse.ArgumentParser:
         ),
     )
     lookups.set_defaults(func=cmd_nlu_lookups)
+    contacts = commands.add_parser("contacts", help="the directory of local contacts")
+    contacts_commands = contacts.add_subparsers(dest="contacts_command", required=True)
+    contacts_import = contacts_commands.add_parser(
+        "import",
+        help="load a directory (Open Referral HSDS 3.0 JSON or our CSV); bad rows are "
+        "reported by row number and left out, the rest imported and published",
+        epilog="example: first48 contacts import leeds-services.json --pending",
+    )
+    contacts_import.add_argument("file", help="the file to import (.json: HSDS, .csv: CSV)")
+    contacts_import.add_argument(
+        "--format", choices=["hsds", "csv"], help="default: from the file name's extension"
+    )
+    contacts_import.add_argument(
+        "--pending",
+        action="store_true",
+        help="queue the entries for a moderator instead of publishing them at once",
+    )
+    contacts_import.set_defaults(func=cmd_contacts_import)
+    contacts_export = contacts_commands.add_parser(
+        "export",
+        help="write every published contact as Open Referral HSDS 3.0 JSON or CSV",
+        epilog="example: first48 contacts export --format csv --output contacts.csv",
+    )
+    contacts_export.add_argument(
+        "--format", choices=["hsds", "csv"], help="default: csv for a .csv output, else hsds"
+    )
+    contacts_export.add_argument("--output", help="write to this file (default: standard output)")
+    contacts_export.set_defaults(func=cmd_contacts_export)
     return root
 
 
