@@ -297,6 +297,12 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"{NOT_EN} wanna die",
         f"{NOT_EN} (want|wanna) to be dead",
         "wish i (was|were) dead",
+        "(won't|wont|will not) be (a problem|a burden) (much longer|for long|anymore|any more)",
+        "(looking up|looked up|googling|googled|researching) (ways|how) to (die|end it|kill)",
+        "wish (i|id|i'd|i had) (had |)(died|never woken up|never woke up)"
+        " !(laughing|of embarrassment|of shame)",
+        "(don't|do not|dont) (want to|wanna) wake up"
+        " !(early|before|at|for|in the|on|this|tomorrow morning|till|until)",
         "(don't|do not) (want to|wanna) (live|be alive)"
         " !(in|with|there|here|at|near|on|by|alone|together|round|around|back)",
         "(don't|do not) (want to|wanna) be here (anymore|any more|no more)",
@@ -339,6 +345,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "en finir avec (la vie|tout|ma vie)",
         "(mettre|mets|met) fin à (mes jours|ma vie)",
         "(plus|pas) envie de vivre",
+        "(veux|voulait|veut|voudrais|envie de) (plus|pas|jamais) (me|se|m'|s')"
+        " (réveiller|reveiller) !(tôt|avant|à|le matin|demain matin|pour)",
         "(veux|voulais) (plus|pas) vivre !(ici|là|labas|avec|chez|dans|en|à|au|près|seul|seule)",
         "marre de (vivre|la vie)",
         "me (scarifier|scarifie|mutiler|mutile)",
@@ -411,6 +419,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " (outra vez|de novo|novamente|de propósito|again)",
         "(voltei|volto) a (me cortar|cortar-me|me queimar|queimar-me)",
         "melhor (morto|morta)",
+        "(não|n|já não) quero (estar|ficar|andar) (cá|aqui) (mais|)"
+        " !(em|no|na|nesta|neste|com|sozinho|sozinha|hoje|amanhã|à noite)",
         "(não|n) vale a pena viver",
         "(me atirar|atirar-me|me jogar|jogar-me) (da|de uma) (ponte|janela)",
     ),
@@ -429,6 +439,19 @@ BOTH: dict[str, tuple[str, ...]] = {
     "nl": ("expres (een |)overdosis",),
     "pt": ("(overdose|sobredose) de propósito", "de propósito uma overdose"),
 }
+
+# Beside a topic word, these make it urgent: "help hes od", "quick shes od". So does
+# shouting ("ELLE FAIT UNE OD LA", "od in the flat NOW"). Not plain "now": "how much is
+# safe now I'm out" is a question. A topic word with either is a sign of danger.
+URGENT: frozenset[str] = frozenset(
+    """
+    rn quick quickly hurry asap help ambulance emergency urgent 999 911 112
+    vite urgence secours samu pompiers aide aidez
+    schnell sofort notarzt notruf hilfe rettungswagen
+    snel dringend hulp
+    socorro rapido ambulancia inem urgente ajuda
+    """.split()
+)
 
 # Real words one typo away from a phrase word, that must never be "corrected" into it.
 # Found by running every word of the Debian word lists (wbritish, wfrench, wngerman, wdutch,
@@ -745,6 +768,15 @@ def _guess_language(langs: Iterable[str], toks: list[str]) -> str:
     return max(ordered, key=lambda lang: scores[lang])  # ties: first in LANGUAGES
 
 
+_CAPS = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
+
+
+def _shouting(text: str, pat: _Pattern) -> bool:
+    """Capitals beyond the topic word itself: "OD IN THE FLAT", "od in the flat NOW"."""
+    words = {w.lower() for w in _CAPS.findall(text[:MAX_CHARS])} - set(pat.words)
+    return any(len(w) >= 3 for w in words) or len(words) >= 2
+
+
 def detect(text: str, prefer: str | None = None) -> Detection | None:
     """Check one message for an overdose or a suicidal crisis.
 
@@ -785,6 +817,8 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
                     best = (rank, pat)
     if best is None:
         return None
+    if topic and (any(tok in URGENT for tok in toks) or _shouting(text, best[1])):
+        topic = False
     pat = best[1]
     if prefer in pat.labels:
         lang = prefer

@@ -734,3 +734,11 @@ def test_self_harm_now_or_again(text: str, hit: bool) -> None:
 def test_topic_words_are_marked_so_rasa_can_overrule_them(text: str, topic: bool) -> None:
     found = detect(text)
     assert found is not None and found.topic is topic
+
+
+@pytest.mark.parametrize(
+    "text", ["od in the flat NOW", "help hes od", "HILFE er hat ne überdosis", "SOCORRO overdose"]
+)
+def test_a_topic_word_with_an_urgent_word_is_a_sign_of_danger(text: str) -> None:
+    found = detect(text)
+    assert found is not None and found.overdose and not found.topic

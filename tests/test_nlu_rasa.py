@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.nlu import Keywords, RasaClient, Understander
 from bot.nlu_eval import evaluate, load_cases, metrics
 from bot.settings import Settings
-from tests.botharness import Harness
+from tests.botharness import CHAT, Harness
 from tests.conftest import TOKEN, with_api
 from tests.fakebotapi import FakeBotAPI
 
@@ -190,5 +190,52 @@ async def test_a_chat_carries_on_when_rasa_goes_down_and_comes_back(
         await bot.say("wheres the nearest hostel")
         await bot.expect(first_line)
         assert relay.requests > asked, "the bot asked Rasa again"
+    finally:
+        await bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("anyone seen the suicide squad film any good", "en", "out_of_scope"),
+        ("delete what i told you about my od history", "en", "delete_data"),
+        (
+            "comment on reconnait une overdose c'est quoi les signes exactement",
+            "fr",
+            "naloxone_howto",
+        ),
+        ("is snurken een teken van overdosis vraag het gewoon voor later", "nl", "naloxone_howto"),
+    ],
+)
+async def test_rasa_overrules_a_topic_word_and_the_answer_carries_the_number(
+    text: str, language: str, intent: str
+) -> None:
+    nlu = understander()
+    understood = await nlu.understand(text, language)
+    await nlu.rasa.close()  # type: ignore[union-attr]
+    assert (understood.intent, understood.source, understood.caution) == (intent, "rasa", True)
+
+
+@pytest.mark.parametrize(
+    "text", ["hes od on the bathroom floor", "ELLE FAIT UNE OD", "think shes overdosing"]
+)
+async def test_a_topic_word_in_an_emergency_still_gets_the_card(text: str) -> None:
+    nlu = understander()
+    understood = await nlu.understand(text)
+    await nlu.rasa.close()  # type: ignore[union-attr]
+    assert understood.intent == "overdose_emergency"
+
+
+async def test_a_person_sees_the_answer_then_the_emergency_line_in_telegram(
+    api: FakeBotAPI, settings: Settings, clock: Clock
+) -> None:
+    bot = await Harness.start(api, replace(with_api(settings, api.url), rasa_url=RASA_URL), clock)
+    try:
+        await bot.onboard()
+        await bot.say("my best mate died of an od last month, miss him")
+        line = await bot.expect("If anyone is in danger right now, call 999.")
+        assert bot.buttons(line) == ["overdose", "crisis"]
+        texts = [m.get("text", "") for m in api.sent(CHAT)]
+        assert not any("Call 999 now" in t for t in texts), "no overdose card for grief"
     finally:
         await bot.stop()
