@@ -17,7 +17,10 @@ from bot.settings import Settings, SettingsError
 from bot.timeline import Facts, QuietHours, compute
 
 if TYPE_CHECKING:
+    from telegram.ext import Application
+
     from bot.nlu import Understander
+    from bot.telegram_app import Services
 
 logger = logging.getLogger("first48")
 
@@ -37,10 +40,110 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.telegram_token:
         print("TELEGRAM_TOKEN is not set: starting the terminal demo (first48 chat).")
         return cmd_chat(settings, args)
+    if settings.web_port is not None:
+        from bot.web.server import with_secret
+
+        settings = with_secret(settings)
     services = Services.create(settings)
     application = build_application(services)
+    if settings.web_port is not None:
+        _serve_web_alongside(application, services)
     logger.info("first48 running against %s", settings.telegram_api_url)
     application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    return 0
+
+
+def _serve_web_alongside(application: Application, services: Services) -> None:
+    """Serve the web app in the bot's own event loop, started and stopped with the bot."""
+    from bot.web import create_app
+    from bot.web.server import EmbeddedServer, config
+
+    settings = services.settings
+    assert settings.web_port is not None
+    server = EmbeddedServer(config(create_app(services), settings.web_host, settings.web_port))
+    bot_post_init, bot_post_shutdown = application.post_init, application.post_shutdown
+    tasks: list[asyncio.Task[None]] = []
+
+    async def post_init(app: Application) -> None:
+        if bot_post_init is not None:
+            await bot_post_init(app)
+        tasks.append(asyncio.create_task(server.serve()))
+        logger.info("web app on http://%s:%s", settings.web_host, settings.web_port)
+
+    async def post_shutdown(app: Application) -> None:
+        server.should_exit = True
+        for task in tasks:
+            await task
+        if bot_post_shutdown is not None:
+            await bot_post_shutdown(app)
+
+    application.post_init = post_init
+    application.post_shutdown = post_shutdown
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.telegram_app import Services
+    from bot.web import create_app
+    from bot.web.server import DEFAULT_PORT, config, with_secret
+
+    settings = with_secret(settings)
+    host = args.host or settings.web_host
+    port = args.port or settings.web_port or DEFAULT_PORT
+    services = Services.create(settings)
+    app = create_app(services, reload_content=True)
+    logger.info("first48 web app on http://%s:%s", host, port)
+    if settings.web_https_only:
+        logger.info(
+            "sign-in cookies are sent over HTTPS only; set FIRST48_WEB_HTTPS_ONLY=false to "
+            "sign in over plain http on this machine"
+        )
+    uvicorn.Server(config(app, host, port)).run()
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password (12 characters or more): ")
+    if getpass.getpass("The same password again: ") != password:
+        raise SystemExit("first48: the two passwords are different; nothing was created")
+    return password
+
+
+def cmd_admin_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.accounts import AccountError, Accounts
+    from bot.store import open_database
+
+    password = _read_password(args)
+    accounts = Accounts(open_database(settings.database))
+    try:
+        user = accounts.create_user(args.username, password, args.role, datetime.now(UTC))
+    except AccountError as exc:
+        print(f"first48: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {user.role} account {user.username!r}")
+    return 0
+
+
+def cmd_admin_create_token(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.accounts import Accounts
+    from bot.store import open_database
+
+    accounts = Accounts(open_database(settings.database))
+    user = accounts.by_username(args.username)
+    if user is None or user.disabled:
+        print(f"first48: no active user called {args.username!r}", file=sys.stderr)
+        return 1
+    token = accounts.create_token(user.id, args.label, datetime.now(UTC))
+    print(token)
+    print(
+        f"API token for {user.username} ({user.role}); shown only now: keep it secret.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -263,6 +366,39 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: TELEGRAM_TOKEN=123:abc first48 run",
     )
     run.set_defaults(func=cmd_run)
+    web = commands.add_parser(
+        "web",
+        help="serve the web app: registration, moderation and the JSON API",
+        epilog="example: FIRST48_WEB_SECRET=... first48 web --port 8048",
+    )
+    web.add_argument("--host", help="address to listen on (default: FIRST48_WEB_HOST)")
+    web.add_argument("--port", type=int, help="port (default: FIRST48_WEB_PORT, else 8048)")
+    web.set_defaults(func=cmd_web)
+    admin = commands.add_parser("admin", help="accounts for the web app and the API")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create_user = admin_commands.add_parser(
+        "create-user",
+        help="create a moderator, peer editor or service account (asks for the password)",
+        epilog="example: first48 admin create-user sam --role moderator",
+    )
+    create_user.add_argument("username")
+    create_user.add_argument(
+        "--role", required=True, choices=["moderator", "peer_editor", "service"]
+    )
+    create_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of asking",
+    )
+    create_user.set_defaults(func=cmd_admin_create_user)
+    create_token = admin_commands.add_parser(
+        "create-token",
+        help="print a new API token for a user (shown once; only its hash is kept)",
+        epilog="example: first48 admin create-token leeds-hub --label 'case system'",
+    )
+    create_token.add_argument("username")
+    create_token.add_argument("--label", default="", help="where the token is used")
+    create_token.set_defaults(func=cmd_admin_create_token)
     chat = commands.add_parser(
         "chat",
         help="talk to the bot in this terminal as one person",

@@ -277,6 +277,18 @@ class Directory:
             )
         return int(cursor.lastrowid or 0), token
 
+    def revise(self, submission_id: int, data: ContactData, now: datetime) -> None:
+        """Correct a submission still waiting for review (its sender found a mistake)."""
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            cursor = self.db.execute(
+                "UPDATE submissions SET data = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                [json.dumps(data.as_json(), ensure_ascii=False), iso(now), submission_id],
+            )
+        if cursor.rowcount == 0:
+            raise LookupError(f"no pending submission {submission_id}")
+
     def pending(self) -> list[dict[str, Any]]:
         rows = self.db.query(
             "SELECT * FROM submissions WHERE status = 'pending' ORDER BY created_at, id"

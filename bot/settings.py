@@ -51,6 +51,10 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 1.0
     nlu_threshold: float = 0.6
+    web_host: str = "127.0.0.1"
+    web_port: int | None = None  # `first48 run` serves the web app only when this is set
+    web_session_key: Secret = field(default_factory=lambda: Secret(""))  # signs session cookies
+    web_https_only: bool = True  # session cookies marked Secure: sent over HTTPS only
 
     @property
     def zone(self) -> ZoneInfo:
@@ -73,6 +77,37 @@ def _parse_float(name: str, value: str, minimum: float) -> float:
     if number < minimum:
         raise SettingsError(f"{name}: must be at least {minimum}, got {value!r}")
     return number
+
+
+def _parse_port(name: str, value: str) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        port = int(value)
+    except ValueError as exc:
+        raise SettingsError(f"{name}: expected a port number, got {value!r}") from exc
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"{name}: expected a port from 1 to 65535, got {value!r}")
+    return port
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}: expected true or false, got {value!r}")
+
+
+def _parse_web_session_key(value: str) -> Secret:
+    secret = value.strip()
+    if secret and len(secret) < 32:
+        raise SettingsError(
+            "FIRST48_WEB_SECRET: use at least 32 random characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    return Secret(secret)
 
 
 def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,5 +152,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_timeout=_parse_float("RASA_TIMEOUT", env.get("RASA_TIMEOUT", "1"), 0.05),
         nlu_threshold=_parse_float(
             "FIRST48_NLU_THRESHOLD", env.get("FIRST48_NLU_THRESHOLD", "0.6"), 0
+        ),
+        web_host=env.get("FIRST48_WEB_HOST", "127.0.0.1").strip() or "127.0.0.1",
+        web_port=_parse_port("FIRST48_WEB_PORT", env.get("FIRST48_WEB_PORT", "")),
+        web_session_key=_parse_web_session_key(env.get("FIRST48_WEB_SECRET", "")),
+        web_https_only=_parse_bool(
+            "FIRST48_WEB_HTTPS_ONLY", env.get("FIRST48_WEB_HTTPS_ONLY", "true")
         ),
     )
