@@ -25,6 +25,12 @@ async def index(request: Request) -> Response:
     return render(request, "index.html", title="Local services for people leaving prison")
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """No icon (browsers ask anyway)."""
+    return Response(status_code=204)
+
+
 @router.get("/register", response_class=HTMLResponse)
 async def register_form(request: Request) -> Response:
     """Show the empty registration form."""
