@@ -99,7 +99,10 @@ def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
             "sign-in cookies are sent over HTTPS only; set FIRST48_WEB_HTTPS_ONLY=false to "
             "sign in over plain http on this machine"
         )
-    uvicorn.Server(config(app, host, port)).run()
+    try:
+        uvicorn.Server(config(app, host, port)).run()
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then passes Ctrl+C on
+        pass
     return 0
 
 

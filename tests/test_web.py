@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -790,3 +796,102 @@ def test_admin_commands_create_a_user_and_a_token(tmp_path: Path) -> None:
     assert user is not None and user.username == "sam"
     missing = first48("admin", "create-token", "nobody", env=env)
     assert missing.returncode == 1 and "no active user" in missing.stderr
+
+
+# --- serving: `first48 web`, and `first48 run` with the web app in the same process ---
+
+
+def _wait_for_web(url: str, process: subprocess.Popen, timeout: float = 30) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"{url} never answered"
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    return stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_first48_web_serves_the_app(tmp_path: Path, content_dir: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FIRST48_DATABASE": str(tmp_path / "web.db"),
+        "FIRST48_CONTENT_DIR": str(content_dir),
+        "RASA_URL": "",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "web", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = _wait_for_web(f"http://127.0.0.1:{port}/register", process)
+        assert page.status_code == 200 and "Register a service" in page.text
+        assert (
+            "only sends sign-in cookies over HTTPS"
+            in httpx.get(f"http://127.0.0.1:{port}/login").text
+        )
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/register/../edit/AAAAsecretAAAA",
+            data={"csrf_token": "x"},
+        )
+        assert response.status_code in (403, 404)
+    finally:
+        stderr = _stop(process)
+    assert "FIRST48_WEB_SECRET is not set" in stderr
+    assert "AAAAsecretAAAA" not in stderr  # private links never reach the log
+
+
+@pytest.mark.slow
+def test_first48_run_serves_the_web_app_beside_the_bot(tmp_path: Path, content_dir: Path) -> None:
+    from tests.conftest import TOKEN
+    from tests.fakebotapi import FakeBotAPI
+
+    port = _free_port()
+    api = FakeBotAPI(token=TOKEN).start()
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "FIRST48_DATABASE": str(tmp_path / "bot.db"),
+        "FIRST48_CONTENT_DIR": str(content_dir),
+        "FIRST48_WEB_PORT": str(port),
+        "FIRST48_WEB_SECRET": "r" * 40,
+        "RASA_URL": "",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _wait_for_web(f"http://127.0.0.1:{port}/", process).status_code == 200
+        api.send_text(4242, "/start")
+        assert api.wait_for(lambda m: m["chat_id"] == 4242, timeout=20)  # the bot answers too
+        spec = httpx.get(f"http://127.0.0.1:{port}/api/openapi.json").json()
+        assert "/api/v1/contacts" in spec["paths"]
+    finally:
+        stderr = _stop(process)
+        api.stop()
+    assert "FIRST48_WEB_SECRET is not set" not in stderr and "r" * 40 not in stderr
