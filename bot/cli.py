@@ -158,6 +158,10 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.WARNING)
     database = getattr(args, "database", None) or ":memory:"
     services = Services.create(Settings(**{**settings.__dict__, "database": Path(database)}))
+    from bot.hsds import load_sample_if_empty
+
+    # The demo has something to show: sample contacts for Leeds, Brussels and Lisbon.
+    load_sample_if_empty(services.directory, services.live.current, services.clock.now())
     asyncio.run(Terminal(services).run())
     return 0
 

@@ -15,10 +15,12 @@ from datetime import date, datetime, time, timedelta
 import sqlite_utils
 
 from bot import areas as area_search
+from bot import contact_cards
 from bot.clock import Clock
 from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, fill
 from bot.dates import parse_release_day
 from bot.detector import Detection, detect
+from bot.directory import Directory, search
 from bot.live_content import LiveContent
 from bot.nlu import EMERGENCY_INTENTS, Understanding
 from bot.outbox import Outbox
@@ -53,6 +55,13 @@ ANSWERED = frozenset({
 })  # fmt: skip
 # The contacts route: these answers also offer the local contacts.
 CONTACT_INTENTS = frozenset({"find_ost", "find_shelter", "find_naloxone"})
+SHARED_LOCATION_KEPT = timedelta(minutes=30)
+# The three needs /contacts offers first, and their buttons.
+TOP_NEEDS = (
+    ("find_ost", "button_ost"),
+    ("find_shelter", "button_shelter"),
+    ("find_naloxone", "button_naloxone_where"),
+)
 _DEEP_LINK_RE = re.compile(r"^r(\d{8})(?:_([a-z0-9-]{1,40}))?$")
 
 
@@ -112,6 +121,12 @@ class Companion:
     ) -> None:
         self.people = People(db)
         self.outbox = Outbox(db)
+        self.directory = Directory(db)
+        # A shared location is kept in memory for a while, for "more" and "other kinds",
+        # then forgotten; it is never written to the database.
+        self._shared: dict[int, tuple[float, float, datetime]] = {}
+        # Kinds asked for before we knew where the person is: shown once they tell us.
+        self._waiting: dict[int, tuple[str, ...]] = {}
         self.live = content
         self.settings = settings
         self.clock = clock
@@ -214,6 +229,8 @@ class Companion:
             "emergency_number": country.emergency_number,
             "crisis_line": crisis_line,
             "crisis_line_name": crisis_name,
+            "helpline": country.helpline or crisis_line,
+            "helpline_name": country.helpline_name or crisis_name,
             "area": area.name if area else self.content.text(language, "your_area"),
         }
 
@@ -339,6 +356,9 @@ class Companion:
         if onboarding:
             return replies + self.next_step(person)
         self.people.update(person.id, step="done")
+        waiting = self._waiting.pop(person.chat_id, None)
+        if waiting is not None and (area_id or self._near(person)):
+            return replies + self.contact_cards(person, waiting)
         return replies + [self.menu_reply(language)]
 
     def replan(self, person: Person, catch_up: bool = False) -> None:
@@ -387,6 +407,8 @@ class Companion:
             return self.on_command(incoming, person, kind, "")
         if kind == "ans" and self.content.message(value, language):
             return [self.content_reply(person, value)]
+        if kind == "c":
+            return self.on_contacts_button(person, value)
         if kind == "set":
             return self.on_setting(person, value)
         if kind == "confirm":
@@ -492,19 +514,7 @@ class Companion:
             case "peer":
                 return [self.content_reply(person, "peer")]
             case "contacts":
-                values = self.place_values(person, language)
-                return [
-                    Reply(
-                        fill(t(language, "contacts_soon"), values),
-                        [
-                            [
-                                Button(t(language, "button_ost"), "ans:ost"),
-                                Button(t(language, "button_shelter"), "ans:shelter"),
-                            ],
-                            [Button(t(language, "button_naloxone_where"), "ans:naloxone-where")],
-                        ],
-                    )
-                ]
+                return self.contacts_menu(person)
             case "settings":
                 return self.settings_menu(person)
             case "pause":
@@ -633,12 +643,9 @@ class Companion:
         if intent in ANSWERED:
             reply = self.content_reply(person, self._answer_id(intent))
             if intent in CONTACT_INTENTS:
-                reply.buttons = [
-                    [
-                        Button(t(language, "button_contacts"), "contacts"),
-                        Button(t(language, "button_menu"), "menu"),
-                    ]
-                ]
+                reply.buttons = [[Button(t(language, "button_menu"), "menu")]]
+                kinds = tuple(k.id for k in self.content.kinds.values() if intent in k.intents)
+                return [reply, *self.contact_cards(person, kinds)]
             return [reply]
         if intent == "set_release_date":
             return self.propose_release(person, understood.entity("release_day") or understood.text)
@@ -712,9 +719,126 @@ class Companion:
     def on_location(self, person: Person | None, lat: float, lon: float) -> list[Reply]:
         if person is None or person.stopped:
             return [Reply(self.content.text("en", "location_not_needed"))]
-        # The coordinates are used here and dropped: only the matched area is stored.
+        # The coordinates are used here and kept in memory for a while (for "more"), never
+        # stored: only the matched area is.
         area = area_search.nearest(lat, lon, self.content.areas.values())
+        if person.step not in ONBOARDING:
+            self._shared[person.chat_id] = (lat, lon, self.clock.now())
         return self.set_area(person, area.id if area else None, person.step in ONBOARDING)
+
+    # --- local contacts ---
+
+    def contacts_menu(self, person: Person, every_kind: bool = False) -> list[Reply]:
+        """What do you need? A script, a bed, naloxone; or every kind the directory knows."""
+        language = person.language
+        t = self.content.text
+        area = self.content.areas.get(person.area_id) if person.area_id else None
+        if area is None and self._near(person) is None:
+            self._waiting[person.chat_id] = ()
+            return self._ask_where(person)
+        kinds = self.content.kinds
+        if every_kind:
+            labels = [(f"{k.emoji} {k.name(language)}", f"c:{k.id}") for k in kinds.values()]
+        else:
+            labels = [
+                (
+                    t(language, label),
+                    "c:" + ",".join(k.id for k in kinds.values() if intent in k.intents),
+                )
+                for intent, label in TOP_NEEDS
+            ]
+            labels.append((t(language, "button_other_kind"), "c:*"))
+        rows = [
+            [Button(label, data) for label, data in labels[i : i + 2]]
+            for i in range(0, len(labels), 2)
+        ]
+        place = area.name if area else t(language, "your_area")
+        return [Reply(t(language, "contacts_choose", area=place), rows)]
+
+    def on_contacts_button(self, person: Person, value: str) -> list[Reply]:
+        """``c:`` the menu; ``c:KIND[,KIND]`` the first cards; ``c:KINDS:OFFSET`` more."""
+        kinds_part, _, offset_part = value.partition(":")
+        if kinds_part == "*":
+            return self.contacts_menu(person, every_kind=True)
+        kinds = tuple(k for k in kinds_part.split(",") if k in self.content.kinds)
+        if not kinds:
+            return self.contacts_menu(person)
+        offset = int(offset_part) if offset_part.isdigit() else 0
+        return self.contact_cards(person, kinds, offset)
+
+    def contact_cards(self, person: Person, kinds: tuple[str, ...], offset: int = 0) -> list[Reply]:
+        """The best matches as short cards, with "more" and "something else"."""
+        language = person.language
+        t = self.content.text
+        near = self._near(person)
+        area = self.content.areas.get(person.area_id) if person.area_id else None
+        if area is None and near is None:
+            self._waiting[person.chat_id] = kinds
+            return self._ask_where(person)
+        if not kinds:
+            return self.contacts_menu(person)
+        result = search(
+            self.directory, self.content, area=None if near else area, near=near, kinds=kinds,
+            at=self.clock.now(),
+        )  # fmt: skip
+        names = self._kinds_name(kinds, language)
+        place = area.name if area else t(language, "your_area")
+        values = {**self.place_values(person, language), "kind": names, "place": place}
+        page = result.matches[offset : offset + contact_cards.PAGE]
+        buttons = [[Button(t(language, "button_other_kind"), "c:*"), self._menu_button(language)]]
+        if not result.matches:
+            text = fill(t(language, "contacts_none"), values)
+            return [Reply(text, buttons)]
+        if not page:
+            return [Reply(fill(t(language, "contacts_no_more"), values), buttons)]
+        if offset + contact_cards.PAGE < len(result.matches):
+            more = f"c:{','.join(kinds)}:{offset + contact_cards.PAGE}"
+            buttons.insert(0, [Button(t(language, "button_more"), more)])
+        text = contact_cards.page_text(
+            page,
+            self.content,
+            language,
+            header=fill(t(language, "contacts_header"), values),
+            weekend_gap=result.weekend_gap and offset == 0,
+            out_of_hours=result.out_of_hours,
+        )
+        if person.discreet:
+            # Names of drug services on a lock screen could hurt: a neutral first line, the
+            # rest hidden as spoiler text, and no forwarding.
+            text = f"{t(language, 'discreet_line')}\n\n<tg-spoiler>{text}</tg-spoiler>"
+        return [Reply(text, buttons, protect=person.discreet)]
+
+    def _kinds_name(self, kinds: tuple[str, ...], language: str) -> str:
+        """ "Script / OST" for the OST kinds together; else the kinds' own names."""
+        for intent, label in TOP_NEEDS:
+            group = tuple(k.id for k in self.content.kinds.values() if intent in k.intents)
+            if len(group) > 1 and set(group) == set(kinds):
+                return self.content.text(language, label).split(" ", 1)[-1]
+        return " / ".join(self.content.kinds[k].name(language) for k in kinds)
+
+    def _near(self, person: Person) -> tuple[float, float] | None:
+        shared = self._shared.get(person.chat_id)
+        if shared is None:
+            return None
+        lat, lon, at = shared
+        if self.clock.now() - at > SHARED_LOCATION_KEPT:
+            del self._shared[person.chat_id]
+            return None
+        return lat, lon
+
+    def _ask_where(self, person: Person) -> list[Reply]:
+        t = self.content.text
+        language = person.language
+        self.people.update(person.id, step="set_area")
+        return [
+            Reply(
+                t(language, "contacts_where"),
+                ask_location=t(language, "button_share_location"),
+            )
+        ]
+
+    def _menu_button(self, language: str) -> Button:
+        return Button(self.content.text(language, "button_menu"), "menu")
 
     # --- rendering ---
 

@@ -946,3 +946,13 @@ def _week(expression: str, monday: date) -> list[list[tuple[int, int]]]:
             days[(begin.date() - monday).days].append((begin.hour * 60 + begin.minute, stop))
             begin = piece
     return days
+
+
+SAMPLE_FILE = Path(__file__).resolve().parent.parent / "content" / "directory" / "sample.csv"
+
+
+def load_sample_if_empty(directory: Directory, content: ContentSet, now: datetime) -> int:
+    """Fill an empty directory with the labelled sample (for the demo); returns the count."""
+    if directory.contacts(include_hidden=True):
+        return 0
+    return import_file(directory, content, SAMPLE_FILE, now, fmt="csv").imported
