@@ -70,7 +70,7 @@ FIELDS = {
         Field(
             "verified_on",
             "Date these details were last checked",
-            "As YYYY-MM-DD. Today if left empty.",
+            "Today if left empty.",
         ),
     )
 }

@@ -24,12 +24,19 @@ FAILURE_WINDOW = timedelta(minutes=15)
 def _too_many_failures(request: Request, username: str, now: datetime) -> bool:
     failures: dict[str, list[datetime]] = request.app.state.login_failures
     recent = [t for t in failures.get(username.lower(), []) if now - t < FAILURE_WINDOW]
-    failures[username.lower()] = recent
+    if recent:
+        failures[username.lower()] = recent
+    else:
+        failures.pop(username.lower(), None)
     return len(recent) >= MAX_FAILURES
 
 
 def _record_failure(request: Request, username: str, now: datetime) -> None:
-    request.app.state.login_failures.setdefault(username.lower(), []).append(now)
+    failures: dict[str, list[datetime]] = request.app.state.login_failures
+    if len(failures) > 10_000:  # many made-up usernames: forget the ones gone quiet
+        for name in [n for n, times in failures.items() if now - times[-1] >= FAILURE_WINDOW]:
+            del failures[name]
+    failures.setdefault(username.lower(), []).append(now)
 
 
 @router.get("/login", response_class=HTMLResponse)
