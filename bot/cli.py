@@ -183,12 +183,12 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_moment(text: str, zone: ZoneInfo) -> datetime:
+def _parse_moment(text: str, zone: ZoneInfo, option: str = "--released") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise SystemExit(
-            f"--released: expected a date or date-time like 2026-03-06T10:00, got {text!r}"
+            f"{option}: expected a date or date-time like 2026-03-06T10:00, got {text!r}"
         ) from None
     if len(text) <= 10:
         moment = datetime.combine(moment.date(), time(10, 0))
@@ -343,6 +343,90 @@ def cmd_contacts_import(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.skipped else 0
 
 
+def cmd_contacts_search(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import areas as area_search
+    from bot.content import load
+    from bot.directory import Directory, search
+    from bot.store import open_database
+
+    content = load(settings.content_dir)
+    area = near = None
+    if args.area:
+        area = area_search.find_by_name(args.area, content.areas.values())
+        if area is None:
+            raise SystemExit(f"first48: no town called {args.area!r} in content/areas.yml")
+    else:
+        try:
+            lat, lon = (float(v) for v in args.near.split(","))
+        except ValueError:
+            raise SystemExit(
+                f"--near: expected LAT,LON like 53.80,-1.55, got {args.near!r}"
+            ) from None
+        near = (lat, lon)
+    zone = ZoneInfo(area.timezone) if area else settings.zone
+    at = _parse_moment(args.at, zone, "--at") if args.at else datetime.now(UTC)
+    if args.kind and args.kind not in content.kinds:
+        raise SystemExit(f"--kind: one of {', '.join(content.kinds)}")
+    result = search(
+        Directory(open_database(settings.database)),
+        content,
+        area=area,
+        near=near,
+        kinds=(args.kind,) if args.kind else (),
+        at=at,
+    )
+    if result.weekend_gap:
+        print("weekend: every OST contact here is closed until Monday")
+        for match in result.out_of_hours:
+            print(f"  out of hours: {match.contact.name}  {match.contact.data.phone}")
+    if not result.matches:
+        print("no contacts found")
+    for rank, match in enumerate(result.matches, start=1):
+        data = match.contact.data
+        if match.open_now is None:
+            hours = "hours unknown"
+        elif match.next_change is None:
+            hours = "open" if match.open_now else "closed"
+        else:
+            when = match.next_change.strftime("%a %H:%M")
+            hours = f"open until {when}" if match.open_now else f"closed, opens {when}"
+        parts = [f"{rank}. {data.name}", ", ".join(data.kinds), hours]
+        if match.distance_km is not None:
+            parts.append(f"{match.distance_km:.1f} km")
+        if data.phone:
+            parts.append(data.phone)
+        if match.stale:
+            parts.append(f"not checked since {data.verified_on}")
+        print("  |  ".join(parts))
+    return 0
+
+
+def cmd_contacts_stale(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content import load
+    from bot.directory import Directory
+    from bot.store import open_database
+
+    content = load(settings.content_dir)
+    db = open_database(settings.database)
+    directory = Directory(db)
+    now = datetime.now(UTC)
+    hidden = directory.hide_stale(now.astimezone(settings.zone).date(), now)
+    for contact in directory.contacts(include_hidden=True):
+        if contact.status != "hidden":
+            continue
+        owner = ""
+        if contact.owner_id is not None:
+            rows = list(db.query("SELECT username FROM users WHERE id = ?", [contact.owner_id]))
+            owner = rows[0]["username"] if rows else ""
+        area = content.areas.get(contact.data.area_id)
+        print(
+            f"{contact.id}  {contact.name}  ({area.name if area else contact.data.area_id})  "
+            f"last checked {contact.data.verified_on}  owner: {owner or 'private link only'}"
+        )
+    print(f"{len(hidden)} newly hidden; ask their owners to confirm (their pages say so too)")
+    return 0
+
+
 def cmd_contacts_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.content import load
     from bot.directory import Directory
@@ -488,6 +572,27 @@ def parser() -> argparse.ArgumentParser:
         help="queue the entries for a moderator instead of publishing them at once",
     )
     contacts_import.set_defaults(func=cmd_contacts_import)
+    contacts_search = contacts_commands.add_parser(
+        "search",
+        help="the contacts the bot would show, in the same order: by town or near a point",
+        epilog="example: first48 contacts search --area leeds --kind ost_prescriber "
+        "--at 2026-12-04T18:00",
+    )
+    where = contacts_search.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", help="a town in content/areas.yml (any spelling)")
+    where.add_argument("--near", help="LAT,LON of a shared location: nearest first")
+    contacts_search.add_argument("--kind", help="one kind from content/kinds.yml")
+    contacts_search.add_argument(
+        "--at", help="the moment to check opening hours for (default: now), local to the town"
+    )
+    contacts_search.set_defaults(func=cmd_contacts_search)
+    contacts_stale = contacts_commands.add_parser(
+        "stale",
+        help="hide contacts not checked for 12 months and list them with their owners, "
+        "to ask them to confirm",
+        epilog="example: first48 contacts stale",
+    )
+    contacts_stale.set_defaults(func=cmd_contacts_stale)
     contacts_export = contacts_commands.add_parser(
         "export",
         help="write every published contact as Open Referral HSDS 3.0 JSON or CSV",
