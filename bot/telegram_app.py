@@ -218,6 +218,15 @@ async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     services.reload_content()
 
 
+async def stale_contacts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hide contacts nobody has confirmed for 12 months; their owners' pages ask them."""
+    services: Services = context.bot_data["services"]
+    now = services.clock.now()
+    hidden = services.directory.hide_stale(now.astimezone(services.settings.zone).date(), now)
+    if hidden:
+        logger.info("%d contacts hidden: not confirmed for 12 months", len(hidden))
+
+
 async def post_init(application: Application) -> None:
     """Recover half-sent reminders, register the command menu, and start the jobs."""
     services: Services = application.bot_data["services"]
@@ -238,6 +247,7 @@ async def post_init(application: Application) -> None:
         first=settings.content_reload_interval,
         name="content",
     )
+    application.job_queue.run_repeating(stale_contacts_job, 6 * 3600, first=60, name="stale")
 
 
 def build_application(services: Services) -> Application:

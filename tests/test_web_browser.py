@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bot.directory import search
 from bot.settings import Secret, Settings
 from bot.telegram_app import Services
 from bot.web import create_app
+from tests.conversation import onboard, talk
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -236,9 +238,14 @@ def test_a_service_registers_on_a_phone_and_a_moderator_approves_it(
     moderator.wait_for_url(server + "/moderate")
     assert "is now shown to people" in moderator.inner_text("main")
 
-    # The bot finds it: the same search the bot's contact answers use.
+    # The bot finds it: the same search the bot's contact answers use...
     assert _visible(services, "naloxone") == ["Leeds Recovery Hub"]
     assert _visible(services, "ost_prescriber") == ["Leeds Recovery Hub"]
+    # ...and a person in Leeds asking for naloxone sees its card. (Playwright's sync API
+    # holds this thread's event loop, so the chat runs in another thread.)
+    with ThreadPoolExecutor(1) as chat:
+        card = chat.submit(_ask_the_bot_for_naloxone_in_leeds, services).result(timeout=30)
+    assert "Leeds Recovery Hub" in card
 
     contact = services.directory.contacts()[0]
     for path in ("/contacts", f"/contacts/{contact.id}/history", f"/contacts/{contact.id}/edit"):
@@ -274,6 +281,12 @@ def test_a_service_account_page_works_on_a_phone(
     page.click("text=Sign out")
     page.wait_for_url(server + "/")
     assert "You are signed out." in page.inner_text("main")
+
+
+def _ask_the_bot_for_naloxone_in_leeds(services: Services) -> str:
+    onboard(services, 5150, "tap:rel:today", "Leeds", "tap:ost:yes", "tap:housed:yes")
+    (replies,) = talk(services, 5150, "tap:c:naloxone")
+    return replies[0].text
 
 
 def _visible(services: Services, kind: str = "naloxone") -> list[str]:
