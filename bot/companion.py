@@ -17,7 +17,7 @@ import sqlite_utils
 from bot import areas as area_search
 from bot import contact_cards
 from bot.clock import Clock
-from bot.content import LANGUAGE_NAMES, LANGUAGES, ContentSet, fill
+from bot.content import LANGUAGE_NAMES, LANGUAGES, Area, ContentSet, fill
 from bot.dates import parse_release_day
 from bot.detector import Detection, detect
 from bot.directory import Directory, search
@@ -645,7 +645,11 @@ class Companion:
             if intent in CONTACT_INTENTS:
                 reply.buttons = [[Button(t(language, "button_menu"), "menu")]]
                 kinds = tuple(k.id for k in self.content.kinds.values() if intent in k.intents)
-                return [reply, *self.contact_cards(person, kinds)]
+                named = understood.entity("place")
+                elsewhere = (
+                    area_search.find_by_name(named, self.content.areas.values()) if named else None
+                )
+                return [reply, *self.contact_cards(person, kinds, elsewhere=elsewhere)]
             return [reply]
         if intent == "set_release_date":
             return self.propose_release(person, understood.entity("release_day") or understood.text)
@@ -756,22 +760,33 @@ class Companion:
         return [Reply(t(language, "contacts_choose", area=place), rows)]
 
     def on_contacts_button(self, person: Person, value: str) -> list[Reply]:
-        """``c:`` the menu; ``c:KIND[,KIND]`` the first cards; ``c:KINDS:OFFSET`` more."""
-        kinds_part, _, offset_part = value.partition(":")
+        """``c:`` the menu; ``c:*`` every kind; ``c:KIND[,KIND][:OFFSET[:AREA]]`` cards."""
+        kinds_part, _, rest = value.partition(":")
+        offset_part, _, area_id = rest.partition(":")
         if kinds_part == "*":
             return self.contacts_menu(person, every_kind=True)
         kinds = tuple(k for k in kinds_part.split(",") if k in self.content.kinds)
         if not kinds:
             return self.contacts_menu(person)
         offset = int(offset_part) if offset_part.isdigit() else 0
-        return self.contact_cards(person, kinds, offset)
+        return self.contact_cards(person, kinds, offset, self.content.areas.get(area_id))
 
-    def contact_cards(self, person: Person, kinds: tuple[str, ...], offset: int = 0) -> list[Reply]:
-        """The best matches as short cards, with "more" and "something else"."""
+    def contact_cards(
+        self,
+        person: Person,
+        kinds: tuple[str, ...],
+        offset: int = 0,
+        elsewhere: Area | None = None,
+    ) -> list[Reply]:
+        """The best matches as short cards, with "more" and "something else".
+
+        Near a location shared in the last 30 minutes; else in ``elsewhere`` (a town named in
+        the question: "a bed in Brussels"); else in the person's town.
+        """
         language = person.language
         t = self.content.text
-        near = self._near(person)
-        area = self.content.areas.get(person.area_id) if person.area_id else None
+        near = None if elsewhere else self._near(person)
+        area = elsewhere or (self.content.areas.get(person.area_id) if person.area_id else None)
         if area is None and near is None:
             self._waiting[person.chat_id] = kinds
             return self._ask_where(person)
@@ -793,6 +808,8 @@ class Companion:
             return [Reply(fill(t(language, "contacts_no_more"), values), buttons)]
         if offset + contact_cards.PAGE < len(result.matches):
             more = f"c:{','.join(kinds)}:{offset + contact_cards.PAGE}"
+            if elsewhere is not None:
+                more += f":{elsewhere.id}"
             buttons.insert(0, [Button(t(language, "button_more"), more)])
         text = contact_cards.page_text(
             page,

@@ -214,3 +214,19 @@ async def test_after_the_clock_moves_past_closing_the_card_says_closed(
     await bot.tap(f"c:{OST}")
     page = await bot.expect(lambda p: "Day clinic" in p.get("text", ""))
     assert "🔴 Closed. Opens Tue 08:00" in page["text"]
+
+
+def test_a_town_named_in_the_question_is_searched_instead(services: Services) -> None:
+    publish(services, name="Leeds shelter", kinds="night_shelter")
+    publish(
+        services,
+        name="Asile de nuit",
+        kinds="night_shelter",
+        area_id="brussels",
+        phone="+32 2 000 00 03",
+    )
+    in_leeds(services)
+    (replies,) = talk(services, 31, "i need a night shelter in bruxelles tonight")
+    cards = replies[-1].text
+    assert "Asile de nuit" in cards and "Leeds shelter" not in cards
+    assert "near Brussels" in cards
