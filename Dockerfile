@@ -6,10 +6,17 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY content ./content
-RUN pip install --no-cache-dir .
+# The keyword fallback is read from nlu/keywords next to bot/ (the Rasa model has its own image).
+COPY nlu/keywords ./nlu/keywords
+# Installed in place, so bot/ finds content/ and nlu/keywords/ beside it.
+RUN pip install --no-cache-dir -e .
 USER first48
+# The web app (registration, moderation, API) listens on 8048 when FIRST48_WEB_PORT is set;
+# put a TLS reverse proxy in front of it.
 ENV FIRST48_DATABASE=/data/first48.db \
     FIRST48_CONTENT_DIR=/app/content \
+    FIRST48_WEB_HOST=0.0.0.0 \
     PYTHONUNBUFFERED=1
+EXPOSE 8048
 VOLUME ["/data"]
 CMD ["first48", "run"]
