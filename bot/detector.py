@@ -30,6 +30,14 @@ Phrase syntax (the lists below)
                    a comma or full stop ends a clause: "No, I want to die" still matches).
 ``words !(x|y z)`` not when "x" or "y z" comes right after the phrase
                    ("don't want to live in that hostel").
+``a ... b``         "b" anywhere after "a" in the message ("on the bridge by the station,
+                   looking down"): for warning signs made of two far-apart parts.
+``~words``         a topic word ("overdose", "od", "suicide"): it names the subject but not
+                   that someone is in danger now ("my mate died of an od last year"). A
+                   message whose only hits are topic words is reported with ``topic=True``
+                   (unless it also has an urgent word or shouting); the caller may let a
+                   confident reading of the whole message overrule it, and shows the card
+                   when nothing does.
 Phrases are written in plain spelling, with accents and apostrophes; they are
 normalised exactly like messages.
 """
@@ -299,6 +307,15 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "wish i (was|were) dead",
         "(won't|wont|will not) be (a problem|a burden) (much longer|for long|anymore|any more)",
         "(looking up|looked up|googling|googled|researching) (ways|how) to (die|end it|kill)",
+        "(stood|standing|sat|sitting) on (the|a) (bridge|roof|ledge|edge|cliff) ... looking down",
+        "no (reason|point) (to keep going|to carry on|to go on|in going on|in carrying on)",
+        "(stood|standing|sat|sitting) on (the|a) (ledge|railing|railings|tracks|cliff edge)",
+        "(already |)(worked out|figured out|planned|know) how (im|i'm|i am|ill|i'll)"
+        " (going to |gonna |)do it",
+        "already (worked out|figured out|planned) how"
+        " !(to get|to use|to make|to fill|to apply|to pay)",
+        "(he's|she's|hes|shes|he is|she is|they're|theyre) (going to|gonna|about to) end it"
+        " !(with|between|for)",
         "wish (i|id|i'd|i had) (had |)(died|never woken up|never woke up)"
         " !(laughing|of embarrassment|of shame)",
         "(don't|do not|dont) (want to|wanna) wake up"
@@ -396,6 +413,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "er een (eind|einde) aan (maken|te maken|maak)",
         "(mezelf|mijzelf|me) (ophangen|verhangen|snijden)",
         "(mezelf|mijzelf|me) (weer|opnieuw|expres) (gesneden|verbrand|pijn gedaan)",
+        "(snijd|snij|brand) (mezelf|mijzelf|me) (weer|opnieuw|expres)",
         "(beter|liever) dood",
         "voor (de|een) trein (springen|te springen|spring)",
         "geen zin (meer |)(in|om te) leven",
@@ -552,6 +570,7 @@ def normalise(text: str) -> list[str]:
 
 
 _Blockers = tuple[tuple[str, ...], ...]  # word sequences from a !(x|y z) group
+_ANY = "…"  # "a ... b": no message token is ever this (the tokenizer drops punctuation)
 
 
 @dataclass
@@ -617,6 +636,9 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _P
     for variant in _expand(body):
         words: list[str] = []
         for raw in variant.split():
+            if raw == "...":
+                words.append(_ANY)
+                continue
             toks = _tokens(raw)[0]  # "l'air" is two words, "won't" one
             if len(toks) == 1:
                 for s in _surfaces(raw):
@@ -631,7 +653,8 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _P
         pat = seen.get(key)
         if pat is None:
             pat = seen[key] = _Pattern(key[0], strict, key[2], key[3], {}, len(seen))
-            _BY_ANCHOR.setdefault(max(words, key=len), []).append(pat)
+            anchor = max((w for w in words if w != _ANY), key=len)
+            _BY_ANCHOR.setdefault(anchor, []).append(pat)
         pat.labels.setdefault(lang, variant)
         pat.overdose |= overdose
         pat.crisis |= crisis
@@ -754,6 +777,10 @@ def _ends(pat: _Pattern, i: int, toks: list[str], res: list[tuple[str, ...]]) ->
             yield j
             continue
         want = words[k]
+        if want == _ANY:  # the next word anywhere further on
+            after = words[k + 1]
+            stack.extend((k + 2, later) for later in range(j + 1, n) if after in res[later])
+            continue
         if not pat.strict and j + 2 < n and toks[j + 1] not in GAP_NEGATIONS:
             if want in res[j + 2]:
                 stack.append((k + 1, j + 2))

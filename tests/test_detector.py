@@ -742,3 +742,21 @@ def test_topic_words_are_marked_so_rasa_can_overrule_them(text: str, topic: bool
 def test_a_topic_word_with_an_urgent_word_is_a_sign_of_danger(text: str) -> None:
     found = detect(text)
     assert found is not None and found.overdose and not found.topic
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("im stood on the bridge by the station looking down", True),
+        ("no reason to keep going honestly", True),
+        ("already worked out how", True),
+        ("my partner says hes going to end it", True),
+        ("ik snijd mezelf weer", True),
+        ("standing on the roof fixing tiles", False),
+        ("already worked out how to get to the clinic", False),
+        ("shes going to end it with him", False),
+    ],
+)
+def test_warning_signs_with_far_apart_parts_and_plans(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.crisis) is hit

@@ -204,7 +204,7 @@ async def test_a_chat_carries_on_when_rasa_goes_down_and_comes_back(
             "fr",
             "naloxone_howto",
         ),
-        ("is snurken een teken van overdosis vraag het gewoon voor later", "nl", "naloxone_howto"),
+        ("hoe weet je of iemand een overdosis heeft of gewoon stoned is", "nl", "naloxone_howto"),
     ],
 )
 async def test_rasa_overrules_a_topic_word_and_the_answer_carries_the_number(
