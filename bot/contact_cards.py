@@ -108,4 +108,3 @@ def page_text(
             parts.append("\n".join(options))
     parts.extend(card(match, content, language) for match in matches)
     return "\n\n".join(parts)
-
