@@ -402,26 +402,25 @@ def cmd_contacts_search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_stale(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.accounts import Accounts
     from bot.content import load
     from bot.directory import Directory
     from bot.store import open_database
 
     content = load(settings.content_dir)
     db = open_database(settings.database)
-    directory = Directory(db)
+    directory, accounts = Directory(db), Accounts(db)
     now = datetime.now(UTC)
     hidden = directory.hide_stale(now.astimezone(settings.zone).date(), now)
     for contact in directory.contacts(include_hidden=True):
         if contact.status != "hidden":
             continue
-        owner = ""
-        if contact.owner_id is not None:
-            rows = list(db.query("SELECT username FROM users WHERE id = ?", [contact.owner_id]))
-            owner = rows[0]["username"] if rows else ""
+        owner = accounts.user(contact.owner_id) if contact.owner_id is not None else None
         area = content.areas.get(contact.data.area_id)
         print(
             f"{contact.id}  {contact.name}  ({area.name if area else contact.data.area_id})  "
-            f"last checked {contact.data.verified_on}  owner: {owner or 'private link only'}"
+            f"last checked {contact.data.verified_on}  "
+            f"owner: {owner.username if owner else 'private link only'}"
         )
     print(f"{len(hidden)} newly hidden; ask their owners to confirm (their pages say so too)")
     return 0

@@ -302,28 +302,10 @@ class Directory:
     def by_edit_token(self, token: str) -> tuple[Contact | None, dict[str, Any] | None]:
         """The contact (if approved yet) and the newest submission a private link leads to."""
         digest = token_hash(token)
-        rows = list(
-            self.db.query(
-                "SELECT * FROM submissions WHERE edit_token_hash = ? ORDER BY id LIMIT 1",
-                [digest],
-            )
-        )
-        if not rows:
-            contacts = list(
-                self.db.query("SELECT * FROM contacts WHERE edit_token_hash = ?", [digest])
-            )
-            return (_contact(contacts[0]) if contacts else None), None
-        first = _submission(rows[0])
-        contact_id = first["contact_id"]
-        if contact_id is None:
-            contact_rows = list(
-                self.db.query("SELECT * FROM contacts WHERE edit_token_hash = ?", [digest])
-            )
-            contact = _contact(contact_rows[0]) if contact_rows else None
-        else:
-            contact = self.contact(contact_id)
-        latest = first
-        if contact is not None:
+        # Approving a new entry copies its link's hash onto the contact.
+        rows = list(self.db.query("SELECT * FROM contacts WHERE edit_token_hash = ?", [digest]))
+        if rows:
+            contact = _contact(rows[0])
             newer = list(
                 self.db.query(
                     "SELECT * FROM submissions WHERE contact_id = ? AND status = 'pending' "
@@ -331,8 +313,15 @@ class Directory:
                     [contact.id],
                 )
             )
-            latest = _submission(newer[0]) if newer else None  # type: ignore[assignment]
-        return contact, latest
+            return contact, (_submission(newer[0]) if newer else None)
+        # Not published (yet, or rejected): the submission the link was made for.
+        rows = list(
+            self.db.query(
+                "SELECT * FROM submissions WHERE edit_token_hash = ? ORDER BY id LIMIT 1",
+                [digest],
+            )
+        )
+        return None, (_submission(rows[0]) if rows else None)
 
     def approve(
         self,

@@ -298,3 +298,30 @@ def test_the_sample_directory_is_labelled_and_loads_clean(content: ContentSet) -
     assert countries == {"GB", "BE", "PT"}
     for _, data in parsed.rows:
         assert data.sample and data.name.startswith("[SAMPLE]")
+
+
+def test_the_stale_command_hides_old_entries_and_names_their_owners(
+    tmp_path: Path,
+    content: ContentSet,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.accounts import Accounts
+
+    database = tmp_path / "stale.db"
+    monkeypatch.setenv("FIRST48_DATABASE", str(database))
+    db = open_database(database)
+    directory = Directory(db)
+    owner = Accounts(db).create_user("leeds-hub", "a long enough password", "service", NOW)
+    data = validate(entry(name="Forgotten", verified_on="2025-01-10"), content, NOW.date())
+    submission_id, _ = directory.submit(data, NOW, submitted_by=owner.id)
+    directory.approve(submission_id, "mod", NOW, content)
+    publish(directory, content, name="Link only", verified_on="2024-06-01")
+    fresh = validate(entry(name="Fresh", verified_on=""), content, date.today())  # checked today
+    directory.approve(directory.submit(fresh, NOW)[0], "mod", NOW, content)
+
+    assert main(["contacts", "stale"]) == 0
+    out = capsys.readouterr().out
+    assert "Forgotten" in out and "owner: leeds-hub" in out
+    assert "Link only" in out and "owner: private link only" in out
+    assert "Fresh" not in out and "2 newly hidden" in out
