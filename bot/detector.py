@@ -142,9 +142,55 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(gurgling|death rattle)",
         # Gone down after using: "went down after a bag", "dropped after his dig".
         "(went|gone|goes|going|dropped|keeled|fell|flaked|passed|conked|slumped)"
-        " (|down|over|out|under|off) after (|a|the|that|his|her|my|their|some|this)"
+        " (|down|over|out|under|off|quiet|floppy) after (|a|the|that|his|her|my|their|some|this)"
         " (bag|hit|shot|dig|line|pipe|toot|fix|gear|smoke|bit|brown|score|blast|dose|"
-        "injection|needle|jab|spliff|pill|pills|tab|tabs|tablets)",
+        "injection|needle|jab|spliff|pill|pills|tab|tabs|tablets|using|injecting|shooting up"
+        "|he used|she used|they used)",
+        # Someone in front of the writer: limp, not moving, no answer, the colour, the sound.
+        "(he's|she's|hes|shes|he is|she is|they're|theyre|he|she|someone|someones|somebody|guy"
+        "|lad|bloke|man|woman|girl|son|daughter|brother|sister|partner|boyfriend|girlfriend|fella"
+        "|mate|friend|dad|mum|husband|wife) (not|isn't|isnt|wasn't|wasnt|aint|stopped) moving"
+        " !(out|in|house|flat|home|on|away|forward|back|to|into|over|anywhere|yet|fast|quick)",
+        "(gone|going|goes|went|is|all|proper) floppy",
+        "(lips|mouth|fingernails|nails|fingers|fingertips) (are |is |r |)(going |gone |turning"
+        " |)(purple|lilac|a funny colour|a weird colour|a strange colour|funny colour)",
+        "(blue|grey|gray|purple) (round|around) the (mouth|lips)",
+        "=(hes|he's|shes|she's|he is|she is) (going|gone|turning|turned) (blue|grey|gray)",
+        "=(hes|he's|shes|she's) blue !(about|over|today|lately|since|because|cos|and sad|mate)",
+        "(can't|cant|cannot|couldn't|could not|unable to) rouse",
+        "(cant|can't|cannot|couldn't) get (him|her|them) to (answer|respond|open (his|her|their)"
+        " eyes)",
+        "(shaking|shakin|shook|pinched|pinching|slapped|slapping|rubbed|rubbing|shouting at"
+        "|shouted at) (him|her|them|his chest|her chest) ... (nothing|nothin|no response"
+        "|no reaction|not waking|wont wake|won't wake|doesnt wake|doesn't wake)",
+        "(rattling|rattle|gurgling) (noise|noises|sound|sounds)",
+        "cold and clammy",
+        "eyes (rolled|rolling|rolled right) back",
+        "(barely|hardly) (moving|conscious|responding)"
+        " !(queue|traffic|line|bus|train|car|cars|clock|time|forward|along|on)",
+        "(taking|takes|taking like|only taking) (one|a) breath every",
+        "!(i'm|im|i am|i) (breathing|breathin) (is |)(really |very |so |)(slow|slowly|shallow)"
+        " !(to|in|out|deep|deeply|and deep|through)",
+        "needle (still |)in (his|her|their|the) (arm|leg|neck|groin|hand)",
+        "=(hes|he's|shes|she's|he is|she is|they're|theyre) (fitting|seizing|having a fit"
+        "|having a seizure|convulsing)",
+        "(did|done|took|taken|had|used|use|tooken|took way) (too much|way too much|my old amount"
+        "|my old dose|what i used to|the same as before|the same as inside) ... (going under"
+        "|going dark|eyes open|chest|nodding|fading|slipping away|pass out|passing out|spinning"
+        "|cant breathe|can't breathe|so heavy|really heavy)",
+        "(gone over|went over|collapsed|on the floor|on the ground|slumped|unconscious) ..."
+        " (not moving|not breathing|wont wake|won't wake|not waking|blue|grey|gray)",
+        "!(till|until|til|untill) =(hes|he's|shes|she's|he is|she is|he was|she was|they're"
+        "|theyre|all|gone|going|turned"
+        "|turning|looks|look|looking|went) (grey|gray|blue) in the face",
+        "(barely|hardly|no) (any |)air (going in|getting in|coming out)",
+        "=nodding (really |so |proper |)(hard|heavy|bad|out bad)",
+        "(used|using|gear|hit|dig|bag|pipe|shot|smoked|injected|done a bit|just done) ... chest"
+        " (feels |is |going |)(heavy|tight)",
+        "overdoes (help|quick|pls|please|asap)",
+        "(help|quick|pls) overdoes",
+        "slumped ... (snoring|snorin|not answering|wont answer|won't answer|grey|gray|blue"
+        "|rattling|gurgling|not breathing)",
         "~od",
         "~oding",
         "~=o d",
@@ -157,6 +203,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
         " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
+        "(feel|feeling|can feel) (myself|meself) (fading|slipping|going) (out|away|under)",
         "(took|taken|had|done) (too much|way too much) (and|an|n|)"
         " (feel|feeling|feels|is|he's|she's)"
         " (weird|strange|funny|wrong|bad|odd|rough|dizzy|sleepy|gone)",
@@ -192,6 +239,21 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~{NOT_OD_BEFORE} overdosé {NOT_OD_AFTER_EN}",
         "~od",
         "(ne |n'|)réagit (pas|plus|à rien)",
+        "(affalé|affalée|effondré|effondrée|écroulé|écroulée|allongé|allongée) ... (ne |n'|)"
+        "(répond|bouge|réagit) (pas|plus|à rien)",
+        "(fait|faisait) des bruits de gorge",
+        "(il|elle) (ne |)(bouge|réagit|répond) (plus|toujours pas|pas du tout|plus du tout)"
+        " !(de|du|d'|à|au|aux|avec|sur|depuis)",
+        "(tombé|tombée|par terre|affalé|affalée) ... (bouge|répond|réagit) (plus|pas)"
+        " !(de|du|à|au|aux|avec|sur|depuis)",
+        "gargouillis",
+        "(il|elle) gargouille",
+        "ronfle (bizarre|bizarrement|comme jamais)",
+        "(jarrive|j'arrive|arrive) (pas|plus) (à|a) (la|le|les|l') (réveiller|reveiller)",
+        "(je|j) (le|la|les) (réveille|reveille) (pas|plus)",
+        "je (sens|me sens) (que je pars|partir)",
+        "jai (pris trop|trop pris|pris beaucoup trop)"
+        " !(de temps|de retard|de café|à manger|de bouffe|de sucre|cher)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
         "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
         "pupilles (toutes petites|minuscules|en tête d'épingle|en tete d'epingle)",
@@ -219,7 +281,14 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~{NOT_OD_BEFORE} überdosiert",
         "~überdosierung",
         "~od",
-        f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum)",
+        f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum|auf nix|gar nicht|überhaupt nicht)",
+        "reagiert (immer noch|noch immer|noch) nicht",
+        "(lila|violette|violett) lippen",
+        "lippen (|sind|werden|ganz) (lila|violett)",
+        "pupillen (sind |)(winzig|ganz klein|stecknadelklein|mini)",
+        "atmet (ganz |sehr |so |voll |)(langsam|komisch|flach|seltsam|röchelnd)",
+        "zuviel (genommen|erwischt|gedrückt|geballert)",
+        "(kipp|kippe|kip|klapp) gleich (weg|um) !(vor lachen|vor müdigkeit|vom lachen)",
         "zusammengebrochen",
         "!(vene|venen|lunge|system|server|markt) kollabiert",
         "röchelt",
@@ -249,11 +318,17 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
         "~od",
         f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
+        "reageert (nog steeds|nog altijd|nog) niet",
+        "weggezakt ... (reageert|ademt|wakker|blauw)",
+        "(snurkt|snurken) (raar|vreemd|heel hard|zo raar)",
+        "ademt (heel |erg |zo |)(langzaam|traag|raar|vreemd)",
         "in elkaar (gezakt|gestort)",
         "zakt in elkaar",
         "reutelt",
         "(gaat|ging|is|valt|viel) (out|weg|van zn stokje|van haar stokje)"
-        " na (de|het|die|een) (dope|spuit|shot|bruin|lijn|pijp|heroine)",
+        " na (de|het|die|een) (dope|spuit|shot|bruin|lijn|pijp|heroine|spuiten|gebruiken)",
+        "weggezakt na (de|het|die|een|zijn|haar) (dope|spuit|shot|bruin|pijp|spuiten|gebruiken"
+        "|gebruik)",
         "te veel (genomen|gebruikt|gespoten|gerookt) !(koffie|eten|suiker|tijd)",
         "(speldenknop|piepkleine|heel kleine) pupillen",
         "(gezicht|lippen|huid) (is |zijn |wordt |helemaal |)grauw",
@@ -286,6 +361,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(não|n) (reage|está a reagir|tá reagindo|está reagindo)",
         "(caiu|apagou|desmaiou|tombou) (logo |)depois (do|da|de um|de uma|dum|duma)"
         " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos)",
+        "(caiu|apagou|desmaiou|tombou) (logo |)depois de (usar|se picar|fumar|injetar|consumir)",
+        "(continua|tá|está|ficou) sem (reagir|responder|respirar)",
+        "(respirando|respira|a respirar) (muito |)(devagar|devagarinho|mal)",
+        "barulho (estranho |esquisito |)(a respirar|ao respirar)",
+        "(gelado|gelada) e (não|n) (responde|reage|acorda)",
     ),
 }
 
@@ -344,6 +424,83 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(hurting|hurt|harming|harmed) (myself|meself) (again|on purpose|deliberately)",
         "(been|started|start|keep|kept|im|i'm|i am) cutting again"
         " !(my hair|the grass|the hedge|the lawn|hair|wood|the)",
+        # Veiled intent: method, means at hand, goodbyes, not waking up, a burden.
+        "(step|stepping|walk|walking|lie|lying|jump|jumping|throw myself|throwing myself)"
+        " (in front of|under) (a|the) (train|bus|car|lorry|truck|tube)",
+        "(lie|lying|lay|laying) (down |)on the (tracks|railway|line)",
+        "(pills|tablets|meds|sleepers|benzos) ... (in front of me|lined up|saved up|stockpiled"
+        "|stashed up|all counted|counted out)",
+        "(take|taking|swallow|swallowing|neck|necking) (all|the lot|every one) (of |)(my|the|them"
+        "|these|those) (pills|tablets|meds|sleepers|meth|methadone|script|gear|subs|bupe)"
+        " (at once|in one go|together)",
+        f"{NOT_EN} (swallow|swallowing|neck|necking) (all|the lot|every one) (of |)(my|the|them"
+        "|these|those) (pills|tablets|meds|sleepers)",
+        "(written|wrote|writing|left) (a|my) (suicide |goodbye |)(note|letter) (for|to)"
+        " (my|me|everyone|them|the)",
+        "(suicide|goodbye) note",
+        "goodbye (everyone|everybody|world|forever|for good|for ever)",
+        "bye (world|forever|for good|for ever)",
+        "(everyone|everybody|they|family|kids|mum|she|he) (would be|would all be|will be|are|is"
+        "|d be) better off without me",
+        "(better off|be better) without me (around|here|alive|anyway)",
+        "better off if i (wasnt|wasn't|weren't|was not|were not|was|were) (around|here|alive"
+        "|gone|dead)",
+        "(hope|pray|praying|hoping) (i|to) (die|don't wake up|dont wake up|never wake up"
+        "|not wake up) !(the|my|him|her|them|everyone|anyone|you|laughing)",
+        "(go to sleep|sleep|fall asleep|close my eyes) and (not|never) wake up",
+        "(want|wanna|wish i could) (to |)(sleep forever|disappear forever|not exist|stop existing)",
+        "(don't|dont|do not) want to exist",
+        "=(tired|sick) of (living|being alive|life)",
+        "(im|i'm|i am) done with (life|living|being alive)",
+        "(can't|cant|cannot) (go on|carry on|keep going) (anymore|any more|no more|living)",
+        "(what's|whats|what is|wats) the point (of|in) (carrying on|going on|anything anymore"
+        "|waking up)",
+        "(keep|keeps|been) (thinking|dreaming) (about|of) (dying|being dead|not being here"
+        "|ending it|not waking up|jumping|hanging myself)",
+        "(no one|nobody|noone) (would|will) (miss|notice) (me|if i was gone|if im gone"
+        "|if i'm gone|if i died)",
+        "(saving|saved|been saving|stockpiling|stockpiled|stashing|stashed|hoarding|hoarded)"
+        " (up |)(my |all my |)(pills|tablets|meds|sleepers|benzos)"
+        " !(for the weekend|for monday|for later|til monday|till monday|for the morning)",
+        "(do|doing|take|taking|use|using|neck|necking|done|bang|banging|inject) (the whole lot"
+        "|the lot|everything ive got|everything i've got|a massive amount|everything ive saved"
+        "|everything i've saved) (in one go|on purpose|at once|tonight)",
+        "so i (dont|don't|wont|won't|never|do not|will not) (have to |)wake up"
+        " !(late|early|at|in|with|the|my|him|her|them|everyone|anyone|before|till|until)",
+        "(this is|its|it's|it is) goodbye",
+        "(said|saying|say) my goodbyes",
+        "(this is|this'll be|this will be) (the|my) last message",
+        "(wont|won't|will not|not gonna|not going to) be (around|here|alive) (after|by|much longer"
+        "|for long|tomorrow|anymore|any more)",
+        "(tonights|tonight's|tonight is) the night !(out|we|i go|for|of|at|in)",
+        "(been stood|been standing|been sat|been sitting|standing|stood) on (the|a) (bridge"
+        "|roof|ledge) (for|over|thinking|an hour|ages|looking)",
+        "(want|wanna|going|gonna|need) to (hurt|harm|cut|burn) (myself|meself)"
+        " !(laughing|by accident)",
+        "(thinking|think|thought) (about|of) (hurting|harming|cutting|burning) (myself|meself)",
+        "(scared|afraid|frightened) (of|about) what (im|i'm|i am|i) (gonna|going to|might|will)"
+        " do to (myself|meself)",
+        "might as well (finish|end) it",
+        "(gonna|going to|will|i'll|ill) finish it (all|for good|tonight)",
+        "(want|wanna|need) (it all|everything) to (stop|end) (for good|forever|for ever|now)",
+        "(everything|it all) to stop for good",
+        "(point|reason|need) (of|in|to|for|) waking up",
+        "(point|reason) (to|for) wake up",
+        "(goodbye|bye) ... sorry for everything",
+        "sorry for everything ... (goodbye|bye|last message|love you all)",
+        "(going|heading|walking|go) (up |)to the (bridge|tracks|railway|cliffs|roof) ..."
+        " (tell someone|goodbye|last|end it|jump|sorry)",
+        "no point (going on|carrying on|living|being here|being alive)"
+        " !(about|at|with|like|and on|to|for)",
+        "(do|take|use|neck|inject) everything (ive|i've|i have) (got |)(saved|stashed|put by)",
+        "(see|seeing) myself waking up",
+        "=cutting (my arms|my legs|my wrists|my skin|myself again)",
+        "(cant|can't|cannot) stop (hurting|harming|cutting|burning) (myself|meself)",
+        "cutting again (cant|can't|and cant|and can't) stop",
+        "(burnt|burned|burning|burn) my (arm|arms|leg|legs|skin|wrist|wrists) (with a|on purpose"
+        "|again|with my)",
+        "(letter|letters|note|notes) ... (goodbye|wont be around|won't be around|last message"
+        "|ending it|end it)",
     ),
     "fr": (
         "~suicide",
@@ -374,6 +531,32 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(ouvrir|couper|taillader|trancher) les veines",
         "mieux (mort|morte)",
         "(à|a) quoi bon vivre",
+        "(à|a) quoi bon (continuer|me battre|rester en vie|me lever|tenir)",
+        "(plus|pas) la force de (continuer|vivre|me battre|tenir)",
+        "(envie de|veux|voudrais|aimerais) (disparaître|disparaitre) !(quelques|de|d'ici|un"
+        "|pendant|du|des|loin)",
+        "(serait|seraient|serez|seront|sera|serais) mieux sans moi",
+        "(m'endormir|dormir) et (ne plus|ne jamais|plus jamais|jamais) me (réveiller|reveiller)",
+        "(cachets|médocs|comprimés|cachetons|pilules) ... (devant moi|de côté|tous prêts"
+        "|alignés|comptés)",
+        f"{NOT_FR} (avaler|gober) (tous|toute) (mes|les|ces|la boîte de) (cachets|médocs"
+        "|comprimés|cachetons|pilules|boîte)",
+        "prendre (toute la boîte|tous mes (cachets|médocs|comprimés) d'un coup)",
+        "tout (avaler|gober|prendre) (d'un coup|d'un seul coup|en une fois)",
+        "lettre d'adieu",
+        "adieu (à tous|tout le monde|à tout le monde)",
+        "(sauter|me jeter|me balancer|me mettre) (sous|devant) (un|le) (train|métro|bus|camion)",
+        "(sauter|me jeter|me balancer) (du|d'un) (pont|toit|immeuble)",
+        "(fatigué|fatiguée|marre|las|lasse) de (vivre|la vie|être en vie)",
+        "je me (coupe|scarifie|mutile|taillade) (à nouveau|de nouveau|encore|toutes les nuits)",
+        "personne (me|ne me) (regretterait|regrettera|manquerait)",
+        "(jveux|jvoudrais) (mourir|crever|en finir)",
+        "(jvais|j'vais) (me tuer|me foutre en l'air|en finir|me pendre)",
+        "me suis (encore|de nouveau|à nouveau) (coupé|coupée|scarifié|scarifiée|tailladé"
+        "|tailladée|brûlé|brûlée|mutilé|mutilée)",
+        "(plus|pas) envie d'être (là|ici|en vie) !(au|à|dans|chez|avec|en|a)",
+        "(lettre|lettres) ... (plus là|adieu|en finir)",
+        "(dernière|derniere) nuit ... (adieu|plus là|en finir)",
     ),
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
@@ -398,6 +581,27 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(vor|unter) (den|einen) zug (werfen|springen)",
         "von (der|einer) brücke springen",
         "wozu (noch |)leben",
+        f"{NOT_DE} (will|möchte|wollte) nicht mehr (aufwachen|da sein|existieren)",
+        "einschlafen und nicht mehr aufwachen",
+        "(wären|wär|wäre|sind|ist) (alle |)besser (dran |)ohne mich",
+        "leben (hat|macht) (doch |)keinen sinn mehr",
+        "keinen sinn mehr zu leben",
+        "wozu (noch |)(weitermachen|durchhalten|aufstehen)",
+        "(tabletten|pillen|medis|medikamente) ... (vor mir|gesammelt|gehortet|gebunkert|abgezählt)",
+        "alle (meine |)(tabletten|pillen|medis) (auf einmal |)(schlucken|einwerfen)",
+        "alle (meine |)(tabletten|pillen|medis) auf einmal nehmen",
+        "(tabletten|pillen|medis) (schon |)alle (hier |)(liegen|bereit)",
+        "abschiedsbrief",
+        "(auf|an) (die|den) (gleise|schienen) (legen|stellen|gehen|springen)",
+        "(auf|an) den (gleisen|schienen) (liegen|stehen|sitzen)",
+        "(müde|satt) (zu leben|vom leben|des lebens)",
+        "(bin|ist) (wieder |)am ritzen",
+        "niemand (würde|wird) mich vermissen",
+        f"{NOT_DE} (mach|mache) ich schluss !(mit ihm|mit ihr|mit dir|mit der|mit dem|mit meinem"
+        "|mit meiner|mit den|für heute|feierabend)",
+        "nicht mehr aufwache",
+        "kann nicht mehr ... (vorbereitet|abschied|verabschiedet|tabletten|schluss)",
+        "verabschiedet ... (bin ich weg|nicht mehr da|nicht mehr hier|nicht mehr lebe)",
     ),
     "nl": (
         "~zelfmoord",
@@ -418,6 +622,24 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "voor (de|een) trein (springen|te springen|spring)",
         "geen zin (meer |)(in|om te) leven",
         "(wil|wou|wilde) er niet meer zijn !(op|bij|in|om|voor|met|als|na|tijdens|want)",
+        "(weer|opnieuw|alweer) aan het (snijden|krassen|kerven)",
+        "(mezelf|mijzelf|me) (weer |opnieuw |)(krassen|gekrast|kerven|gekerfd)",
+        "(zijn|is|zou|zouden|waren|was) (allemaal |)beter af zonder mij",
+        "(wil|wou|wilde) niet meer wakker worden",
+        "(slapen|inslapen|in slaap vallen) en niet meer wakker worden",
+        "leven heeft geen zin meer",
+        "(wil|wou|wilde) niet meer verder !(met|bij|in|zo|zonder|hier|daar|lopen)",
+        "(pillen|tabletten|medicijnen|pilletjes) ... (voor me|voor mij|gespaard|verzameld"
+        "|klaarliggen|klaar liggen|opgespaard)",
+        "al (mijn|m'n|mn|die|de) (pillen|tabletten|pilletjes) (in een keer|tegelijk)"
+        " (innemen|nemen|slikken)",
+        "afscheidsbrief",
+        "(op|voor) het spoor (gaan |)(liggen|staan|springen|lopen)",
+        "onder (de|een) trein (springen|te springen|spring|gaan liggen)",
+        "(moe|zat) (van het leven|om te leven)",
+        "niemand (zou|zal) me (missen|mis)",
+        "(maak|maken) ik er (vannacht |vandaag |)een (eind|einde) aan",
+        "(pillen|tabletten|pilletjes) liggen (al |)klaar",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -441,6 +663,29 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " !(em|no|na|nesta|neste|com|sozinho|sozinha|hoje|amanhã|à noite)",
         "(não|n) vale a pena viver",
         "(me atirar|atirar-me|me jogar|jogar-me) (da|de uma) (ponte|janela)",
+        "(comprimidos|medicamentos|remédios|pastilhas) ... (à minha frente|a minha frente)",
+        "(juntei|andei a juntar|tenho juntado|tenho andado a juntar) (os |uns |todos os |)"
+        "(comprimidos|medicamentos|remédios|pastilhas)",
+        "(tomar|engolir) (todos os|os) (comprimidos|remédios|medicamentos|pastilhas) (todos |)"
+        "de uma vez",
+        "(ficavam|ficariam|estariam|estavam|ficam|ficava|ficaria|estão|estava|estaria)"
+        " (todos |)melhor sem mim",
+        "(não|n) (quero|queria) (acordar|voltar a acordar|mais acordar) !(cedo|amanhã|às|as|tão)",
+        "(dormir|adormecer) e (não|n|nunca mais) acordar",
+        "carta de despedida",
+        "(atirar-me|me atirar|jogar-me|me jogar|deitar-me|me deitar) (para a frente|à frente|na"
+        " frente|para debaixo|debaixo) (do|de um) (comboio|trem|metro|autocarro|ônibus|camião)",
+        "(cansado|cansada|farto|farta) de (viver|estar vivo|estar viva|a vida)",
+        "para que (continuar|viver|aguentar)",
+        "de que vale (viver|continuar)",
+        "(ando|estou) a (me cortar|cortar-me|me queimar|queimar-me)",
+        "ninguém (ia|iria|vai) (sentir a minha falta|dar pela minha falta|notar)",
+        "(acabo|vou acabar|acabar) com (tudo|isto tudo) !(o que|que|de|com)",
+        "vou acabar com isto (hoje|esta noite|de vez)",
+        "(comprimidos|remédios|medicamentos|pastilhas) ... (tomar|engolir) (todos|tudo) de uma vez",
+        "(despedi-me|me despedi|despedi me) de (toda a gente|todos|todo mundo)",
+        "(hoje|esta) é a (minha |)(última|ultima) noite",
+        "(já não|não|n) aguento mais ... (tudo pensado|tudo planeado|tudo preparado|acabar)",
     ),
 }
 
@@ -450,6 +695,7 @@ BOTH: dict[str, tuple[str, ...]] = {
         "(overdose|od|overdosing) on purpose",
         "(take|taking) an overdose",
         "(overdose|od) deliberately",
+        "(go|going|went|gone|goin) over on purpose",
         "deliberate overdose",
     ),
     "fr": ("(overdose|surdose|od) (exprès|volontaire|volontairement)",),
@@ -478,6 +724,8 @@ URGENT: frozenset[str] = frozenset(
 NO_FUZZ: frozenset[str] = frozenset(
     """
     overdoes overdone overdoing overdoe overdoen overdoet collapse collapses doing dozing
+    stopping waiting playing paying sharing shaming shaping shading robbed robbing punched
+    punching snapped swapped slipped mowing moping mooing pesado
     doping breaching reaching loving liking handing gargling walking talking onding
     prendre perdre peindre pondre creer pleine livres lievres
     lieben treten auffangen aushangen erlangen ritten rotzen riten ritmen ritzel lappen

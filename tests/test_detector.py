@@ -760,3 +760,53 @@ def test_a_topic_word_with_an_urgent_word_is_a_sign_of_danger(text: str) -> None
 def test_warning_signs_with_far_apart_parts_and_plans(text: str, hit: bool) -> None:
     found = detect(text)
     assert (found is not None and found.crisis) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("cant stop thinking about walking in front of a bus", True),
+        ("got my tablets saved up in a drawer", True),
+        ("gonna neck all my pills tonight", True),
+        ("wrote a letter to my kids tonight, goodbye everyone", True),
+        ("they would all be better off without me", True),
+        ("i just want to go to sleep and never wake up", True),
+        ("nobody would notice if i was gone", True),
+        ("à quoi bon me battre encore", True),
+        ("tout le monde serait mieux sans moi", True),
+        ("ich will einfach nicht mehr aufwachen", True),
+        ("die tabletten liegen gesammelt im schrank", True),
+        ("ik wil niet meer verder", True),
+        ("zit alweer aan het krassen", True),
+        ("estavam todos melhor sem mim", True),
+        ("juntei os comprimidos todos", True),
+        # Everyday words next to the same ones.
+        ("the bus was stopping in front of the hostel", False),
+        ("i hope i dont wake up the baby", False),
+        ("forgot to take all my tablets yesterday", False),
+        ("cant swallow all my pills theyre massive", False),
+        ("o meu cão não quer tomar os comprimidos", False),
+        ("ik wil niet meer verder met die kliniek", False),
+        ("sick of this life of waiting in queues", False),
+        ("j'aimerais disparaître quelques jours à la campagne", False),
+        ("es hat alles keinen sinn mehr mit dem amt", False),
+    ],
+)
+def test_veiled_intent_means_at_hand_and_goodbyes(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.crisis and not found.topic) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("did my old amount and i can feel myself slipping away", True),
+        ("il est allongé par terre il bouge plus", True),
+        ("elle fait des bruits de gorge bizarres", True),
+        ("il répond pas au téléphone depuis hier", False),
+        ("allongé sur le canapé devant la télé", False),
+    ],
+)
+def test_going_under_and_lying_still(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.overdose) is hit

@@ -6,12 +6,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.nlu import EMERGENCY_INTENTS as EMERGENCIES
 from bot.nlu import Keywords, RasaClient, Understander, guess_language
+from bot.nlu_eval import evaluate, load_cases
 from bot.telegram_app import Services
 from tests.conversation import onboard, talk
+
+DEV = Path(__file__).parent / "nlu" / "dev.jsonl"
 
 
 def closed_port() -> int:
@@ -187,3 +192,15 @@ async def test_a_topic_word_gets_the_card_when_rasa_cannot_say_otherwise(text: s
     understood = await understander(f"http://127.0.0.1:{closed_port()}").understand(text)
     assert understood.intent in ("overdose_emergency", "crisis_self_harm")
     assert understood.source == "safety" and not understood.caution
+
+
+async def test_with_rasa_down_the_detector_alone_catches_the_dev_set_emergencies() -> None:
+    """The emergency card must not depend on the model: Rasa down, the detector still knows."""
+    result = await evaluate(understander(None), load_cases(DEV))
+    pairs = list(zip(result.cases, result.predicted, strict=True))
+    emergencies = [(c, g) for c, g in pairs if c.intent in EMERGENCIES]
+    missed = [c.text for c, g in emergencies if g not in EMERGENCIES]
+    alarms = [c.text for c, g in pairs if c.intent not in EMERGENCIES and g in EMERGENCIES]
+    assert len(missed) <= len(emergencies) // 100, missed  # at most 1% may need Rasa
+    # Topic words ("my mate died of an od") get the card while nothing can overrule them.
+    assert len(alarms) <= 0.04 * (len(pairs) - len(emergencies)), alarms
