@@ -191,6 +191,19 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(help|quick|pls) overdoes",
         "slumped ... (snoring|snorin|not answering|wont answer|won't answer|grey|gray|blue"
         "|rattling|gurgling|not breathing)",
+        "(hes|he's|shes|she's|he is|she is|still) not waking",
+        "(slid|slumped|collapsed|keeled over|dropped|flopped) ... after (smoking|using|injecting"
+        "|shooting up|his hit|her hit|a hit|the hit|a dig|a bag|the pipe)",
+        "(chest heavy|chest is heavy|cant keep my eyes open|can't keep my eyes open|going under"
+        "|cant breathe|can't breathe) ... (too much|my old amount|my old dose)",
+        "!(hair|hairs|s|sky|weather|it|everything|beard|light|screen|im|i'm|i am|am)"
+        " =(turning|going|gone|went|turned|goin) (grey|gray)",
+        # Naloxone asked for this minute, someone going under.
+        "(need|get|bring|give|grab|wheres|where's|where is|got any) (narcan|naloxone|nyxoid"
+        "|prenoxad|the spray|the kit|naloxon) (now|quick|quickly|asap|fast|urgently|right now"
+        "|rn) !(that|im|i'm|i am|i've|ive|theyre|they're|you|were|we're|ive been|i got)",
+        "(pal|mate|friend|he|she|hes|shes|he's|she's|someone|somebody|guy|lad|bloke|partner|bf"
+        "|gf|boyfriend|girlfriend|brother|sister|son|daughter|missus|fella) (is |)going under",
         "~od",
         "~oding",
         "~=o d",
@@ -239,6 +252,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~{NOT_OD_BEFORE} overdosé {NOT_OD_AFTER_EN}",
         "~od",
         "(ne |n'|)réagit (pas|plus|à rien)",
+        "(besoin|faut) (de |du |d'|)(naloxone|nyxoid|prenoxad|narcan) (vite|maintenant|tout de"
+        " suite|urgent|là|svp vite)",
+        "(vite|urgent) (la |de la |du |)(naloxone|nyxoid|prenoxad|narcan)",
         "(affalé|affalée|effondré|effondrée|écroulé|écroulée|allongé|allongée) ... (ne |n'|)"
         "(répond|bouge|réagit) (pas|plus|à rien)",
         "(fait|faisait) des bruits de gorge",
@@ -254,6 +270,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "je (sens|me sens) (que je pars|partir)",
         "jai (pris trop|trop pris|pris beaucoup trop)"
         " !(de temps|de retard|de café|à manger|de bouffe|de sucre|cher)",
+        "jai trop (tapé|consommé|pécho|fumé|shooté)",
         "(en |)(ai|a|as|avons|ont) (pris|prit|pri) (trop|beaucoup trop)",
         "(ai|a|as|avons|ont) trop (pris|consommé|tapé)",
         "pupilles (toutes petites|minuscules|en tête d'épingle|en tete d'epingle)",
@@ -283,6 +300,12 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "~od",
         f"{NOT_PERSON_DE} reagiert (nicht|auf nichts|kaum|auf nix|gar nicht|überhaupt nicht)",
         "reagiert (immer noch|noch immer|noch) nicht",
+        "(er|sie) (wird|ist) (wieder |ganz |schon |)grau",
+        "(wird|ist) (er|sie) (wieder |ganz |schon |)grau",
+        "(sackt|sackte) (weg|zusammen)",
+        "(er|sie) (sackt|sackte|kippt|kippte) (weg|zusammen|um)",
+        "(naloxon|nyxoid|narcan) (sofort|jetzt sofort|schnell|dringend|jetzt schnell)",
+        "(sofort|schnell|dringend) (naloxon|nyxoid|narcan)",
         "(lila|violette|violett) lippen",
         "lippen (|sind|werden|ganz) (lila|violett)",
         "pupillen (sind |)(winzig|ganz klein|stecknadelklein|mini)",
@@ -319,6 +342,12 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "~od",
         f"{NOT_PERSON_NL} reageert (niet|nergens op|nergens meer op)",
         "reageert (nog steeds|nog altijd|nog) niet",
+        "pupillen (piepklein|heel klein|zo klein|speldenknop)",
+        "(ligt|lag) (op de grond|op de vloer) ... (reageert|ademt|wakker|blauw|grijs)",
+        "(hij|zij|ze|broer|zus|vriend|vriendin|gast|man|vrouw|zoon|dochter|maat|lief|vader|moeder)"
+        " (wordt|werd|is) (helemaal |)(grijs|grauw)",
+        "(naloxon|naloxone|nyxoid|narcan) (snel|dringend|nu meteen|meteen|nu nu)",
+        "(snel|dringend|meteen) (naloxon|naloxone|nyxoid|narcan)",
         "weggezakt ... (reageert|ademt|wakker|blauw)",
         "(snurkt|snurken) (raar|vreemd|heel hard|zo raar)",
         "ademt (heel |erg |zo |)(langzaam|traag|raar|vreemd)",
@@ -363,6 +392,14 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos)",
         "(caiu|apagou|desmaiou|tombou) (logo |)depois de (usar|se picar|fumar|injetar|consumir)",
         "(continua|tá|está|ficou) sem (reagir|responder|respirar)",
+        "(gorgolejar|gorgolejo|gorgoleja|a gorgolejar)",
+        "(ressonar|ressona|a ressonar|roncando|ronca) (esquisito|estranho|esquisita)",
+        "(cinzento|cinzenta|roxo|roxa) e (não|n) (responde|reage|acorda|respira)",
+        "(filho|filha|ele|ela|amigo|amiga|namorado|namorada|irmão|irmã|marido|mulher) (está|tá"
+        "|ficou|ficando) (todo |toda |)(cinzento|cinzenta|roxo|roxa)",
+        "(preciso de|preciso da|traz|tragam|dá-me|dêem-me|arranja|arranjem|cadê|onde está)"
+        " (a |)(naloxona|nyxoid|narcan) (já|agora|rápido|urgente|depressa|rapido)",
+        "(rápido|urgente|depressa) (a |)(naloxona|nyxoid|narcan)",
         "(respirando|respira|a respirar) (muito |)(devagar|devagarinho|mal)",
         "barulho (estranho |esquisito |)(a respirar|ao respirar)",
         "(gelado|gelada) e (não|n) (responde|reage|acorda)",
@@ -480,6 +517,33 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(thinking|think|thought) (about|of) (hurting|harming|cutting|burning) (myself|meself)",
         "(scared|afraid|frightened) (of|about) what (im|i'm|i am|i) (gonna|going to|might|will)"
         " do to (myself|meself)",
+        "on the (bridge|ledge) again",
+        "(on|at) the (bridge|ledge|roof) ... (jump|jumping|end it|looking down)",
+        "=top (myself|meself|himself|herself|themselves)",
+        "(says|said|saying|keeps saying|texted|told me) (she|he|they) (wants|want|is going|s going"
+        "|gonna|going) to (end it|die|kill (herself|himself|themselves))",
+        "locked (herself |himself |themselves |myself |)in the (bathroom|toilet|loo) with (a|the"
+        "|his|her) (blade|razor|knife|pills)",
+        "(better off|easier|better) (for everyone |for everybody |for them |for all |for my family"
+        " |)if i (wasnt|wasn't|weren't|was not|were not|was|were) (around|here|alive|gone|dead)",
+        "and (not|never) wake up (this time|again|ever)",
+        "(the lot|everything) (and|an|n) (not|never) wake up",
+        "on purpose (and|an|n) be done",
+        "=tell my (kids|mum|mam|mom|daughter|son|family|girl|boy|wife|husband|partner|mother|dad)"
+        " (i love (them|her|him)|im sorry|i'm sorry|sorry)",
+        "noose",
+        "(rope|ligature) ... (so someone knows|tonight|ready|round my neck|around my neck"
+        "|goodbye|for myself|tied up|tied it|hanging|ceiling|beam|banister)",
+        "(got|bought|have|ive got|i've got|there's|theres) a rope (in|at|ready|for me|tied|up)"
+        " !(for the washing|for washing|for the tent|for climbing|for the boat|for the dog)",
+        "(urge|urges|urging|itching|itch|need) to (cut|self harm|selfharm|hurt myself|burn myself"
+        "|harm myself|hurt meself) !(down|back|ties|contact|costs|my hair|hair|corners|in|the"
+        "|it out|out|loose|my losses|class|off|up|through|it|that|this|them)",
+        "(staring|stared|been staring|looking down|keep looking|been looking) (at|down at|over at"
+        "|into) the (tracks|railway|railway line|train tracks|rails|drop|river|canal)"
+        " !(on|of|from|list|playlist|album)",
+        "(stood|standing|sat|sitting|been|waiting) (by|near|next to|at|on) the (tracks|railway"
+        "|railway line|rails|train tracks) (for|an hour|ages|thinking|again|tonight|looking)",
         "might as well (finish|end) it",
         "(gonna|going to|will|i'll|ill) finish it (all|for good|tonight)",
         "(want|wanna|need) (it all|everything) to (stop|end) (for good|forever|for ever|now)",
@@ -555,6 +619,10 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "me suis (encore|de nouveau|à nouveau) (coupé|coupée|scarifié|scarifiée|tailladé"
         "|tailladée|brûlé|brûlée|mutilé|mutilée)",
         "(plus|pas) envie d'être (là|ici|en vie) !(au|à|dans|chez|avec|en|a)",
+        "(sur le|au bord du|en haut du) (pont|toit|rebord) ... (sauter|me jeter|en finir)",
+        "envie de me (couper|scarifier|taillader|faire du mal|mutiler|brûler)",
+        "(une|la|ma) corde (prête|dans|pour moi|au plafond|accrochée|attachée|autour du cou)",
+        "(fixe|regarde|regarder|fixer) les (rails|voies) (depuis|du|ça fait|encore|toute)",
         "(lettre|lettres) ... (plus là|adieu|en finir)",
         "(dernière|derniere) nuit ... (adieu|plus là|en finir)",
     ),
@@ -600,6 +668,15 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"{NOT_DE} (mach|mache) ich schluss !(mit ihm|mit ihr|mit dir|mit der|mit dem|mit meinem"
         "|mit meiner|mit den|für heute|feierabend)",
         "nicht mehr aufwache",
+        "(bringt|bringen) sich (heute |jetzt |heute nacht |)um",
+        "(will|wollen|möchte) sich (umbringen|das leben nehmen|was antun|etwas antun)",
+        "(auf der|auf die|an der|an die) brücke ... (springen|runterspringen|runter springen)",
+        "(drang|lust|bedürfnis|druck) (mich |)zu ritzen",
+        "(will|möchte) mich (ritzen|schneiden|verletzen)",
+        "(strick|seil) (liegt |ist |hängt |)(bereit|fertig|schon|an der decke)",
+        "(hab|habe) (einen|nen|ein|schon einen) strick",
+        "(starre|starr|schaue|stehe|stand|sitze) ... (auf die|an den|an die|bei den) (gleise"
+        "|gleisen|schienen)",
         "kann nicht mehr ... (vorbereitet|abschied|verabschiedet|tabletten|schluss)",
         "verabschiedet ... (bin ich weg|nicht mehr da|nicht mehr hier|nicht mehr lebe)",
     ),
@@ -640,6 +717,13 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "niemand (zou|zal) me (missen|mis)",
         "(maak|maken) ik er (vannacht |vandaag |)een (eind|einde) aan",
         "(pillen|tabletten|pilletjes) liggen (al |)klaar",
+        "(op de|op een) brug ... (springen|te springen|spring)",
+        "(dit is|hier is) mijn afscheid",
+        "(drang|zin|neiging|behoefte) om (mezelf |me |mijzelf |)(te snijden|te krassen|pijn te"
+        " doen|te kerven)",
+        "(strop|touw) (ligt |hangt |is |)(klaar|al klaar|aan het plafond|aan de balk)",
+        "(heb|ik heb) een strop",
+        "(staar|staren|sta|stond|zit) ... (naar het|bij het|aan het|op het) spoor",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -685,6 +769,15 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(comprimidos|remédios|medicamentos|pastilhas) ... (tomar|engolir) (todos|tudo) de uma vez",
         "(despedi-me|me despedi|despedi me) de (toda a gente|todos|todo mundo)",
         "(hoje|esta) é a (minha |)(última|ultima) noite",
+        "(não|n) (vejo|tenho|há) (razão|motivo|razao) (para|pra) (continuar a viver|viver"
+        "|continuar)",
+        "acabo com isto",
+        "(na|da|em cima da) ponte ... (saltar|atirar-me|me atirar|jogar-me|me jogar)",
+        "(que a amo|que o amo|que os amo|que as amo) ... adeus",
+        "vontade de (me cortar|me magoar|me aleijar|cortar-me|magoar-me|me queimar|queimar-me)",
+        "(uma|a) corda (pronta|no tecto|no teto|preparada|à volta do pescoço)",
+        "(a olhar|olhar|olho|olhando|fico a olhar) (para a|para as|pra) (linha|linhas|linha do"
+        " comboio|linha do trem)",
         "(já não|não|n) aguento mais ... (tudo pensado|tudo planeado|tudo preparado|acabar)",
     ),
 }
@@ -696,6 +789,7 @@ BOTH: dict[str, tuple[str, ...]] = {
         "(take|taking) an overdose",
         "(overdose|od) deliberately",
         "(go|going|went|gone|goin) over on purpose",
+        "(massive|huge|big|whole) (shot|hit|dose|bag|amount|load) on purpose",
         "deliberate overdose",
     ),
     "fr": ("(overdose|surdose|od) (exprès|volontaire|volontairement)",),
@@ -725,7 +819,8 @@ NO_FUZZ: frozenset[str] = frozenset(
     """
     overdoes overdone overdoing overdoe overdoen overdoet collapse collapses doing dozing
     stopping waiting playing paying sharing shaming shaping shading robbed robbing punched
-    punching snapped swapped slipped mowing moping mooing pesado
+    punching snapped swapped slipped mowing moping mooing pesado starting starring stating stayed
+    staying stored string strich strict struck stick salvar
     doping breaching reaching loving liking handing gargling walking talking onding
     prendre perdre peindre pondre creer pleine livres lievres
     lieben treten auffangen aushangen erlangen ritten rotzen riten ritmen ritzel lappen

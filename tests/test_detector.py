@@ -810,3 +810,34 @@ def test_veiled_intent_means_at_hand_and_goodbyes(text: str, hit: bool) -> None:
 def test_going_under_and_lying_still(text: str, hit: bool) -> None:
     found = detect(text)
     assert (found is not None and found.overdose) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "overdose", "crisis"),
+    [
+        ("bring the naloxone quick hes gone under", True, False),
+        ("my gf is going under what do i do", True, False),
+        ("naloxon sofort bitte", True, False),
+        ("theres a noose in my room", False, True),
+        ("the rope is tied to the banister, sorry", False, True),
+        ("the urge to cut is unreal tonight", False, True),
+        ("been sat by the railway line for ages thinking", False, True),
+        ("j'ai envie de me scarifier ce soir", False, True),
+        ("ik heb zo'n drang om mezelf te snijden", False, True),
+        ("vontade de me cortar hoje", False, True),
+        # The same words, harmless.
+        ("where can i get naloxone now that im out", False, False),
+        ("urge to cut down on the gear", False, False),
+        ("got a rope for the washing line", False, False),
+        ("looking at the tracks on this album", False, False),
+        ("the walk starting at the canal is nice", False, False),
+        ("the business is going under", False, False),
+        ("o efeito da naloxona passa depressa?", False, False),
+    ],
+)
+def test_naloxone_this_minute_ropes_urges_and_rails(
+    text: str, overdose: bool, crisis: bool
+) -> None:
+    found = detect(text)
+    got = (found.overdose, found.crisis) if found and not found.topic else (False, False)
+    assert got == (overdose, crisis)
