@@ -112,7 +112,7 @@ NOT_OD_BEFORE = (
 
 OVERDOSE: dict[str, tuple[str, ...]] = {
     "en": (
-        "(not|isn't|wasn't|ain't|stopped|quit|barely|hardly|no longer) breathing",
+        "(not|isn't|wasn't|ain't|stopped|quit|barely|hardly|no longer) breathing !(down)",
         "(not|isn't|wasn't|barely|hardly) (breathin|breathing properly)",
         "(don't|do not) think (he's|she's|they're|he is|she is|they are|hes|shes|theyre) breathing",
         "think (he's|she's|they're|he is|she is|they are|hes|shes|theyre) (dead|dying)"
@@ -120,7 +120,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(can't|cannot|can not|couldn't|could not|unable to) (breathe|breath)",
         "no (pulse|heartbeat|breathing) !(exercise|exercises|test)",
         "blue lips",
-        "(lips|face|fingertips|fingers|nails) (|are|is|look|looking|going|turning|gone|went) blue",
+        "(lips|face|fingertips|fingers|nails) (|are|is|look|looking|going|turning|gone|went) blue"
+        " !(from|cos|because|lol|haha|with|in the)",
         "!(light|lights|screen|sky|water|it|everything)"
         " =(turning|going|gone|went|turned|goin) blue",
         "(won't|will not|doesn't|does not|didn't|did not) wake"
@@ -192,6 +193,14 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "slumped ... (snoring|snorin|not answering|wont answer|won't answer|grey|gray|blue"
         "|rattling|gurgling|not breathing)",
         "(hes|he's|shes|she's|he is|she is|still) not waking",
+        "(froth|frothing|foam|foaming) (at|from|round|around) (his|her|the|their) (mouth|lips)",
+        "!(goes|go|if|when) (cold|limp|grey|gray|blue) (and|n|an) floppy",
+        "=(hes|shes|he's|she's|he is|she is) (all |)floppy",
+        "(not|no|isnt|isn't) (breathing|breathin) (right|properly|normal|normally)",
+        "sternum rub",
+        "(too much|overdid it|overdone it|way too much) ... (feel like im going|feel like i'm going"
+        "|slipping|going under|goin under|fading|cant keep my eyes open|can't keep my eyes open)",
+        "(breathing|breathin|breath) (feels|is|sounds) (wrong|weird|funny|strange)",
         "(slid|slumped|collapsed|keeled over|dropped|flopped) ... after (smoking|using|injecting"
         "|shooting up|his hit|her hit|a hit|the hit|a dig|a bag|the pipe)",
         "(chest heavy|chest is heavy|cant keep my eyes open|can't keep my eyes open|going under"
@@ -394,7 +403,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(continua|tá|está|ficou) sem (reagir|responder|respirar)",
         "(gorgolejar|gorgolejo|gorgoleja|a gorgolejar)",
         "(ressonar|ressona|a ressonar|roncando|ronca) (esquisito|estranho|esquisita)",
-        "(cinzento|cinzenta|roxo|roxa) e (não|n) (responde|reage|acorda|respira)",
+        "(cinzento|cinzenta|cinza|roxo|roxa) e (não|n) (responde|reage|acorda|respira)",
         "(filho|filha|ele|ela|amigo|amiga|namorado|namorada|irmão|irmã|marido|mulher) (está|tá"
         "|ficou|ficando) (todo |toda |)(cinzento|cinzenta|roxo|roxa)",
         "(preciso de|preciso da|traz|tragam|dá-me|dêem-me|arranja|arranjem|cadê|onde está)"
@@ -517,6 +526,17 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(thinking|think|thought) (about|of) (hurting|harming|cutting|burning) (myself|meself)",
         "(scared|afraid|frightened) (of|about) what (im|i'm|i am|i) (gonna|going to|might|will)"
         " do to (myself|meself)",
+        "(to not|not to|never) (come|coming) back from (it|this)",
+        "(not planning on|not planning to|dont plan on|don't plan on|no plans to) (being|be)"
+        " (here|around|alive)",
+        "(ive|i've|i have|ah've|ahve) ended it !(with|between)",
+        "(dont|don't|cant|can't|do not) see myself (being around|being here|being alive|alive"
+        "|still here|here) (for|by|at|next|much|after|in|till|until)",
+        "(disappear|vanish) (for good|forever|for ever)",
+        "(like|just|to) not exist",
+        "(feel|feeling|felt) like ending (it|it all|everything|my life) !(with|between)",
+        "(wrote|written|writing|posted) my goodbyes",
+        "(till|until) (they|it) (bleed|bleeds|bled)",
         "on the (bridge|ledge) again",
         "(on|at) the (bridge|ledge|roof) ... (jump|jumping|end it|looking down)",
         "=top (myself|meself|himself|herself|themselves)",
@@ -615,6 +635,16 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "je me (coupe|scarifie|mutile|taillade) (à nouveau|de nouveau|encore|toutes les nuits)",
         "personne (me|ne me) (regretterait|regrettera|manquerait)",
         "(jveux|jvoudrais) (mourir|crever|en finir)",
+        "(jveux|jvoudrais) (plus|pas) (me |)(réveiller|reveiller|vivre)",
+        "c'est fini pour moi !(la|le|les|l|avec|de|d|ce|cette)",
+        "(flacons|fioles|métha|methadone|méthadone|cachets|médocs) ... (bois tout|boire tout"
+        "|tout boire|avaler tout|tout avaler|tout prendre)",
+        "(ouvert|ouvre|ouvrir|taillé|tailladé) (les|mes) (avant bras|bras|poignets|veines)",
+        "(dites|dis|dîtes|direz) ... que je (l'aime|les aime|l'aimais|t'aime)",
+        "(dernière|derniere) fois que (j'écris|je vous écris|jécris|j'ecris)",
+        "(va|veut|voulait|allait|menace de|vas|veux) se (tuer|foutre en l'air|suicider|pendre"
+        "|jeter|flinguer)",
+        "(elle|il) (veut|va) en finir",
         "(jvais|j'vais) (me tuer|me foutre en l'air|en finir|me pendre)",
         "me suis (encore|de nouveau|à nouveau) (coupé|coupée|scarifié|scarifiée|tailladé"
         "|tailladée|brûlé|brûlée|mutilé|mutilée)",
@@ -669,6 +699,15 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|mit meiner|mit den|für heute|feierabend)",
         "nicht mehr aufwache",
         "(bringt|bringen) sich (heute |jetzt |heute nacht |)um",
+        "sich (was|etwas) (antun|anzutun)",
+        "sich (umbringen|umzubringen) (will|wollte|möchte|wird)",
+        "(arm|arme|handgelenk|handgelenke|haut|beine|bein) (aufgeritzt|aufgeschnitten|aufgekratzt)",
+        "wozu (noch |)weiterleben",
+        "(nur |)(ne|eine|n) last für (alle|jeden|meine familie|alle anderen)",
+        "(das hier|das|dies) ist meine letzte nachricht",
+        "(mir wird|wird mir) schwarz vor (den |)augen",
+        "(naloxon|nyxoid|narcan) ... (immer noch|noch immer) nicht (richtig |)(da|wach|ansprechbar)",
+        "(nochmal|noch mal|noch einmal) (sprühen|spritzen|naloxon geben)",
         "(will|wollen|möchte) sich (umbringen|das leben nehmen|was antun|etwas antun)",
         "(auf der|auf die|an der|an die) brücke ... (springen|runterspringen|runter springen)",
         "(drang|lust|bedürfnis|druck) (mich |)zu ritzen",
@@ -693,7 +732,12 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "!(hier|daar|thuis|samen) niet meer leven",
         "er een (eind|einde) aan (maken|te maken|maak)",
         "(mezelf|mijzelf|me) (ophangen|verhangen|snijden)",
-        "(mezelf|mijzelf|me) (weer|opnieuw|expres) (gesneden|verbrand|pijn gedaan)",
+        "(mezelf|mijzelf|me|mij) (weer|opnieuw|expres) (gesneden|verbrand|pijn gedaan)",
+        "(eind|einde) aan (haar|zijn|mijn|m'n|mn|hun) leven",
+        "niemand zou mij (missen|mis)",
+        "(dit is|hier is) mijn laatste bericht",
+        "zeg (tegen |)mijn ... dat (het me spijt|ik van (hen|haar|hem|jullie) hou)",
+        "(reageert|reageerde) op (niks|niets)",
         "(snijd|snij|brand) (mezelf|mijzelf|me) (weer|opnieuw|expres)",
         "(beter|liever) dood",
         "voor (de|een) trein (springen|te springen|spring)",
@@ -754,7 +798,13 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "de uma vez",
         "(ficavam|ficariam|estariam|estavam|ficam|ficava|ficaria|estão|estava|estaria)"
         " (todos |)melhor sem mim",
-        "(não|n) (quero|queria) (acordar|voltar a acordar|mais acordar) !(cedo|amanhã|às|as|tão)",
+        "(não|n) (quero|queria) (acordar|voltar a acordar|mais acordar) !(cedo|às|as|tão|tarde"
+        "|amanhã cedo|amanhã às|amanhã as|amanhã tão|tao)",
+        "(se vai|vai-se|se quer|quer-se|vai se|quer se|ameaçou) (matar|suicidar|enforcar)",
+        "(desaparecer|desaparecesse|desaparecia) (de vez|para sempre)",
+        "(esta é|é) a minha (última|ultima) mensagem",
+        "(digam|diz|diga) ... que (a|o|os|as) (amo|adoro)",
+        "(digam|diz|diga) ... que gosto muito (dela|dele|deles|delas)",
         "(dormir|adormecer) e (não|n|nunca mais) acordar",
         "carta de despedida",
         "(atirar-me|me atirar|jogar-me|me jogar|deitar-me|me deitar) (para a frente|à frente|na"
@@ -809,6 +859,12 @@ URGENT: frozenset[str] = frozenset(
     snel dringend hulp
     socorro rapido ambulancia inem urgente ajuda
     """.split()
+)
+
+# Capitals that are names, not shouting: "a report on overdoses in the USA".
+ACRONYMS: frozenset[str] = frozenset(
+    "usa uk eu ue eua bbc itv nhs cnn rtl rtp sic tvi ard zdf vrt nos rtbf onu un who oms ok"
+    " dwp gp po tv dvd bmx fc".split()
 )
 
 # Real words one typo away from a phrase word, that must never be "corrected" into it.
@@ -1143,7 +1199,7 @@ _CAPS = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
 
 def _shouting(text: str, pat: _Pattern) -> bool:
     """Capitals beyond the topic word itself: "OD IN THE FLAT", "od in the flat NOW"."""
-    words = {w.lower() for w in _CAPS.findall(text[:MAX_CHARS])} - set(pat.words)
+    words = {w.lower() for w in _CAPS.findall(text[:MAX_CHARS])} - set(pat.words) - ACRONYMS
     return any(len(w) >= 3 for w in words) or len(words) >= 2
 
 

@@ -841,3 +841,31 @@ def test_naloxone_this_minute_ropes_urges_and_rails(
     found = detect(text)
     got = (found.overdose, found.crisis) if found and not found.topic else (False, False)
     assert got == (overdose, crisis)
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        # Someone else, told by a worried friend or parent.
+        ("my brother keeps saying hes going to top himself", True),
+        ("mon fils dit qu'il va se tuer ce soir", True),
+        ("meine tochter schreibt, dass sie sich was antun will", True),
+        ("mijn vriend wil een einde aan zijn leven maken", True),
+        ("a minha irmã diz que se vai matar", True),
+        # Goodbyes and last messages.
+        ("dites à mon fils que je l'aime", True),
+        ("das hier ist meine letzte nachricht", True),
+        ("dit is mijn laatste bericht", True),
+        ("esta é a minha última mensagem", True),
+        ("not planning on being around next week", True),
+        ("got enough now to not come back from it", True),
+        # Harmless look-alikes.
+        ("my dad says hes going to top up my phone", False),
+        ("ive ended it with my dealer for good", False),
+        ("a report on overdose deaths in the USA", False),
+        ("my PO isnt breathing down my neck this week", False),
+    ],
+)
+def test_other_people_and_last_messages(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and not found.topic) is hit
