@@ -706,7 +706,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(nur |)(ne|eine|n) last für (alle|jeden|meine familie|alle anderen)",
         "(das hier|das|dies) ist meine letzte nachricht",
         "(mir wird|wird mir) schwarz vor (den |)augen",
-        "(naloxon|nyxoid|narcan) ... (immer noch|noch immer) nicht (richtig |)(da|wach|ansprechbar)",
+        "(naloxon|nyxoid|narcan) ... (immer noch|noch immer) nicht (richtig |)(da|wach"
+        "|ansprechbar)",
         "(nochmal|noch mal|noch einmal) (sprühen|spritzen|naloxon geben)",
         "(will|wollen|möchte) sich (umbringen|das leben nehmen|was antun|etwas antun)",
         "(auf der|auf die|an der|an die) brücke ... (springen|runterspringen|runter springen)",
