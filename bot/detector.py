@@ -234,7 +234,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "=(pinned|pinpoint) eyes",
         "pupils (are |)(tiny|pinned|pinpoint|like pins)",
         "(face|lips|skin|fingers|fingertips)"
-        " (gone|going|turned|turning|is|are|all) (grey|gray|blue)",
+        " (gone|going|turned|turning|is|are|all) (grey|gray|blue)"
+        " !(from|cos|because|lol|haha|with|in the|of the)",
         "(grey|gray) (face|lips|skin)",
         "(not|isnt|wont|aint|still not) (coming|come) (round|around)"
         " !(to|for|at|later|tonight|tomorrow|today|here|there|again|anymore|ever|my|yours|his|"
@@ -246,8 +247,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(arrête|arrêté) de respirer",
         "!(rire|ri|mdr|ptdr|lol) (peut|peux|arrive|arrives|arrivait|parvient) (plus|pas)"
         " (à |)respirer !(de rire|tellement je riais|tellement on riait|mdr|ptdr)",
-        "lèvres (bleues|bleus|bleu|violettes)",
-        "lèvres (sont|deviennent|virent|toutes|devenues) (bleues|bleu|violettes)",
+        "lèvres (bleues|bleus|bleu|violettes) !(tellement|à cause|de froid|du froid|avec le froid"
+        "|il caille|mdr|lol|ptdr)",
+        "lèvres (sont|deviennent|virent|toutes|devenues) (bleues|bleu|violettes) !(tellement"
+        "|à cause|de froid|du froid|avec le froid|il caille|mdr|lol|ptdr)",
         "(devient|devenu|devenue|vire|viré|virer) (bleu|bleue|violet)",
         "(devient|devenu|devenue|est) tout (bleu|bleue)",
         "(ne |)se (réveille|reveil|réveil) (pas|plus) !(avant|tôt|tard|le matin|la nuit|à|a|au|en)",
@@ -294,7 +297,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(kann|konnte) nicht atmen",
         "(kriegt|bekommt) keine luft",
         "(blaue|blau) lippen",
-        "lippen (|sind|werden|ganz) blau",
+        "lippen (|sind|werden|ganz) blau !(vor|von|wegen|haha|lol|vom)",
         "(wird|läuft|lief) blau (an|)",
         "blau angelaufen",
         "wacht nicht auf",
@@ -336,7 +339,7 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "kan niet ademen",
         "(krijgt|kreeg) geen lucht",
         "blauwe lippen",
-        "lippen (|zijn|worden|helemaal) blauw",
+        "lippen (|zijn|worden|helemaal) blauw !(van|door|haha|lol|omdat)",
         "(wordt|werd|loopt|liep) blauw (aan|)",
         "blauw aangelopen",
         "wordt niet wakker",
@@ -377,8 +380,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(não|n) (consegue|consigo) respirar",
         "(parou|deixou) de respirar",
         "mal (respira|respirando)",
-        "lábios (azuis|roxos|azul|roxo)",
-        "lábios (estão|ficaram|ficando|a ficar) (azuis|roxos)",
+        "lábios (azuis|roxos|azul|roxo) !(do|de|com o|por causa|kkk|haha|lol)",
+        "lábios (estão|ficaram|ficando|a ficar) (azuis|roxos) !(do|de|com o|por causa|kkk|haha"
+        "|lol)",
         "(boca|cara) roxa",
         "(tomei|tomou|tomaste|tomaram|usei|usou|meti|meteu) (demais|de mais|demasiado|muito mais)"
         " !(café|comida|cerveja|vinho|sol|chá|doce|doces|açúcar|cafeína|tempo)",
@@ -481,8 +485,6 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " (at once|in one go|together)",
         f"{NOT_EN} (swallow|swallowing|neck|necking) (all|the lot|every one) (of |)(my|the|them"
         "|these|those) (pills|tablets|meds|sleepers)",
-        "(written|wrote|writing|left) (a|my) (suicide |goodbye |)(note|letter) (for|to)"
-        " (my|me|everyone|them|the)",
         "(suicide|goodbye) note",
         "goodbye (everyone|everybody|world|forever|for good|for ever)",
         "bye (world|forever|for good|for ever)",
@@ -868,6 +870,46 @@ ACRONYMS: frozenset[str] = frozenset(
     " dwp gp po tv dvd bmx fc".split()
 )
 
+# A topic word with an urgent word is a sign of danger, unless the message is about a time
+# long gone: "she od'd last year, the ambulance got her back" is a story, not a call.
+PAST: tuple[str, ...] = (
+    "last year",
+    "last month",
+    "years ago",
+    "year ago",
+    "months ago",
+    "back in",
+    "in 2019",
+    "in 2020",
+    "in 2021",
+    "in 2022",
+    "in 2023",
+    "in 2024",
+    "in 2025",
+    "l'an dernier",
+    "l'année dernière",
+    "il y a des années",
+    "il y a deux ans",
+    "il y a un an",
+    "letztes jahr",
+    "letzten monat",
+    "vor jahren",
+    "vor einem jahr",
+    "vor zwei jahren",
+    "vorig jaar",
+    "vorige maand",
+    "jaren geleden",
+    "een jaar geleden",
+    "twee jaar geleden",
+    "no ano passado",
+    "ano passado",
+    "o ano passado",
+    "há anos",
+    "há um ano",
+    "há dois anos",
+    "o mês passado",
+)
+
 # Real words one typo away from a phrase word, that must never be "corrected" into it.
 # Found by running every word of the Debian word lists (wbritish, wfrench, wngerman, wdutch,
 # wportuguese, wbrazilian) through the fuzzy matcher and keeping those that could make a
@@ -1071,6 +1113,7 @@ def _build() -> None:
 
 
 _build()
+_PAST: tuple[tuple[str, ...], ...] = tuple(tuple(_tokens(p)[0]) for p in PAST)
 
 # Fuzzy index: only words of 5+ letters take part. With one typo and the first letter
 # kept, either the first two letters or the last two are untouched, so a word can only be
@@ -1204,6 +1247,11 @@ def _shouting(text: str, pat: _Pattern) -> bool:
     return any(len(w) >= 3 for w in words) or len(words) >= 2
 
 
+def _told_as_past(toks: list[str]) -> bool:
+    """A time long gone ("last year", "l'an dernier"): the ambulance in it is not coming now."""
+    return any(tuple(toks[i : i + len(seq)]) == seq for seq in _PAST for i in range(len(toks)))
+
+
 def detect(text: str, prefer: str | None = None) -> Detection | None:
     """Check one message for an overdose or a suicidal crisis.
 
@@ -1244,7 +1292,11 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
                     best = (rank, pat)
     if best is None:
         return None
-    if topic and (any(tok in URGENT for tok in toks) or _shouting(text, best[1])):
+    if (
+        topic
+        and (any(tok in URGENT for tok in toks) or _shouting(text, best[1]))
+        and not _told_as_past(toks)
+    ):
         topic = False
     pat = best[1]
     if prefer in pat.labels:
