@@ -585,6 +585,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "cutting again (cant|can't|and cant|and can't) stop",
         "(burnt|burned|burning|burn) my (arm|arms|leg|legs|skin|wrist|wrists) (with a|on purpose"
         "|again|with my)",
+        "(gave|given|giving) (away |)(the|my|all my) (dog|cat|stuff|things|bike|phone|telly) ..."
+        " (letters|letter|goodbye|someone to know|someone knows|wont need|won't need)",
         "(letter|letters|note|notes) ... (goodbye|wont be around|won't be around|last message"
         "|ending it|end it)",
     ),
