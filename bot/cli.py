@@ -183,6 +183,40 @@ def cmd_content_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.store import open_database
+    from bot.studio import export_folder, live_files
+
+    files = live_files(settings.content_dir, open_database(settings.database))
+    written = export_folder(files, Path(args.folder))
+    print(f"Wrote {len(written)} files of the live content to {args.folder}.")
+    return 0
+
+
+def cmd_content_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.accounts import Accounts
+    from bot.store import open_database
+    from bot.studio import Studio, StudioError
+
+    db = open_database(settings.database)
+    user = Accounts(db).by_username(args.as_user)
+    if user is None:
+        print(f"No account {args.as_user!r} (first48 admin create-user).", file=sys.stderr)
+        return 1
+    try:
+        ids = Studio(db, settings.content_dir).import_folder(
+            user, Path(args.folder), datetime.now(UTC), direct=args.direct
+        )
+    except (StudioError, PermissionError) as exc:
+        print(exc, file=sys.stderr)
+        for problem in getattr(exc, "problems", []):
+            print(problem, file=sys.stderr)
+        return 1
+    state = "live now" if args.direct else "proposed; another peer approves each one"
+    print(f"{len(ids)} changed messages imported ({state}).")
+    return 0
+
+
 def _parse_moment(text: str, zone: ZoneInfo, option: str = "--released") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
@@ -505,6 +539,24 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("folder", nargs="?", help="content folder (default: FIRST48_CONTENT_DIR)")
     check.set_defaults(func=cmd_content_check)
+    export = content_commands.add_parser(
+        "export",
+        help="write the live content (files plus approved studio changes) in the content/ format",
+        epilog="example: first48 content export /tmp/our-content-pack",
+    )
+    export.add_argument("folder", help="folder to write")
+    export.set_defaults(func=cmd_content_export)
+    imp = content_commands.add_parser(
+        "import",
+        help="load a content pack: each changed message becomes a proposal for a second peer",
+        epilog="example: first48 content import /tmp/their-pack --as amina",
+    )
+    imp.add_argument("folder", help="a folder in the content/ format")
+    imp.add_argument("--as", dest="as_user", required=True, help="the peer account importing")
+    imp.add_argument(
+        "--direct", action="store_true", help="make the messages live at once (initial load)"
+    )
+    imp.set_defaults(func=cmd_content_import)
     timeline = commands.add_parser(
         "timeline",
         help="print the planned messages for a release",

@@ -1,4 +1,7 @@
-"""The content the running bot uses: reloaded when files change, last good set kept."""
+"""The content the running bot uses: the files plus the studio's approved versions.
+
+Reloaded when either changes; a broken set is reported and the last good one kept.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.content import ContentError, ContentSet, Problem, build, read_folder
+from bot.content import ContentError, ContentSet, Problem, build
 from bot.store import iso
+from bot.studio import live_files
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +28,12 @@ class LiveContent:
         self.problems: list[Problem] = []
         self.current = self._first_load()
 
+    def files(self) -> dict[str, str]:
+        """The folder's files with every version approved in the studio spliced in."""
+        return live_files(self.folder, self.db)
+
     def _first_load(self) -> ContentSet:
-        content, problems = build(read_folder(self.folder))
+        content, problems = build(self.files())
         self.problems = problems
         if content is not None:
             self._save_snapshot(content)
@@ -41,7 +49,7 @@ class LiveContent:
     def reload(self) -> bool:
         """Re-read the folder; swap in the new set only if it is valid. True if it changed."""
         try:
-            files = read_folder(self.folder)
+            files = self.files()
         except OSError as exc:
             logger.error("content: cannot read %s: %s", self.folder, exc)
             return False

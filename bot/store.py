@@ -164,9 +164,32 @@ def m002_directory(db: sqlite_utils.Database) -> None:
     )
 
 
+def m003_content_versions(db: sqlite_utils.Database) -> None:
+    """The content studio (bot/studio.py): every version of a message, its author and approver."""
+    db.execute(
+        """
+        CREATE TABLE content_versions (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            entry TEXT,
+            status TEXT NOT NULL CHECK (status IN ('proposed', 'live', 'replaced', 'rejected')),
+            author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            approver_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            decided_at TEXT,
+            reason TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX content_versions_message ON content_versions (file, message_id)")
+    db.execute("CREATE INDEX content_versions_status ON content_versions (status)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_people_and_outbox,
     m002_directory,
+    m003_content_versions,
 ]
 
 
