@@ -234,9 +234,8 @@ class Studio:
         version = self._pending(version_id)
         if version.author == user.username:
             raise StudioError("You wrote this change, so another peer has to approve it.")
-        trial = apply_versions(
-            self.live_files(), [(version.file, version.message_id, version.entry)]
-        )
+        entry = self.with_reviewer(version.entry, user.username)
+        trial = apply_versions(self.live_files(), [(version.file, version.message_id, entry)])
         content, problems = build(trial)
         if content is None:  # the live content moved on since it was proposed
             errors = [p for p in problems if p.severity == "error"]
@@ -248,13 +247,22 @@ class Studio:
                 [version.file, version.message_id],
             )
             self.db.execute(
-                "UPDATE content_versions SET status = 'live', approver_id = ?, decided_at = ? "
-                "WHERE id = ?",
-                [user.id, iso(now), version_id],
+                "UPDATE content_versions SET status = 'live', entry = ?, approver_id = ?, "
+                "decided_at = ? WHERE id = ?",
+                [entry, user.id, iso(now), version_id],
             )
         approved = self.version(version_id)
         assert approved is not None
         return approved
+
+    def with_reviewer(self, entry: str | None, reviewer: str) -> str | None:
+        """The entry as it goes live: its `reviewer` is the peer who approved it."""
+        if entry is None:
+            return None
+        line = f"reviewer: {reviewer} (peer reviewer)"
+        if re.search(r"^reviewer:.*$", entry, flags=re.M):
+            return re.sub(r"^reviewer:.*$", line, entry, count=1, flags=re.M)
+        return re.sub(r"^(author:.*)$", r"\1\n" + line, entry, count=1, flags=re.M)
 
     def reject(self, user: User, version_id: int, reason: str, now: datetime) -> None:
         self._allowed(user)

@@ -63,6 +63,8 @@ def test_a_change_reaches_people_only_after_another_peer_approves_it(services: S
     assert "Naloxone, step by step" in after and after != before
     (live,) = [v for v in studio.history(FILE, "naloxone-howto") if v.status == "live"]
     assert (live.author, live.approver) == ("amina", "bruno")
+    message = services.live.current.message("naloxone-howto", "en")
+    assert message is not None and message.reviewer == "bruno (peer reviewer)"
 
 
 def test_an_earlier_version_can_be_restored(services: Services) -> None:
@@ -79,7 +81,8 @@ def test_an_earlier_version_can_be_restored(services: Services) -> None:
 
     restored, _ = studio.restore(amina, first, NOW)
     studio.approve(bruno, restored, NOW)
-    assert entry_text(studio.live_files()[FILE], "naloxone-howto") == NEW_ENTRY
+    approved = NEW_ENTRY.replace("reviewer: pending", "reviewer: bruno (peer reviewer)")
+    assert entry_text(studio.live_files()[FILE], "naloxone-howto") == approved
     statuses = [v.status for v in studio.history(FILE, "naloxone-howto")]
     assert statuses == ["live", "replaced", "replaced"]  # every version is kept
     assert original is not None and "Naloxone, step by step" not in original
