@@ -186,6 +186,22 @@ class Studio:
             "WHERE v.file = ? AND v.message_id = ? ORDER BY v.id DESC", [file, message_id]
         )
 
+    def last_changed(self) -> dict[tuple[str, str], str]:
+        """(language, message id) -> when a version of it last went live."""
+        rows = self.db.execute(
+            "SELECT file, message_id, max(decided_at) FROM content_versions "
+            "WHERE status IN ('live', 'replaced') GROUP BY file, message_id"
+        ).fetchall()
+        return {(r[0].split("/")[0], r[1]): r[2] or "" for r in rows}
+
+    def check(self, file: str, message_id: str, entry: str | None) -> list[Problem]:
+        """The problems the change would have (errors and warnings), without saving it."""
+        files = self.live_files()
+        if file not in files:
+            raise StudioError(f"There is no content file {file}.")
+        _, problems = build(apply_versions(files, [(file, message_id, entry)]))
+        return [p for p in problems if p.file == file or p.severity == "error"]
+
     def proposals(self) -> list[Version]:
         return self._versions("WHERE v.status = 'proposed' ORDER BY v.id", [])
 

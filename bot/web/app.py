@@ -53,7 +53,7 @@ def create_app(services: Services, *, reload_content: bool = False) -> FastAPI:
     ``reload_content``: re-read the content folder now and then (for ``first48 web`` on its
     own; inside ``first48 run`` the bot already does).
     """
-    from bot.web import api, moderation, public, signin
+    from bot.web import api, moderation, public, signin, studio_pages
 
     settings = services.settings
     secret = settings.web_session_key.reveal()
@@ -104,6 +104,7 @@ def create_app(services: Services, *, reload_content: bool = False) -> FastAPI:
     app.include_router(public.router)
     app.include_router(signin.router)
     app.include_router(moderation.router)
+    app.include_router(studio_pages.router)
     app.include_router(api.router)
     app.include_router(api.docs_router)
 

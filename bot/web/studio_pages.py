@@ -1,0 +1,239 @@
+"""Peer workers' studio pages: the messages, an editor with a phone preview, the approval queue."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from bot.accounts import User
+from bot.content import LANGUAGES, ContentSet, Message, Problem, fill
+from bot.studio import STUDIO_ROLES, Studio, StudioError, entry_text
+from bot.web.app import redirect, render, require_user, services_of
+from bot.web.security import Forbidden, checked_form, flash
+
+router = APIRouter(include_in_schema=False)
+
+_SIMPLE_TAG = re.compile(r"&lt;(/?)(b|i|u|s|code|strong|em|tg-spoiler)&gt;")
+# What a message's placeholders look like in the preview: the UK's numbers.
+PREVIEW_VALUES = {
+    "emergency_number": "999",
+    "crisis_line": "116 123",
+    "crisis_line_name": "Samaritans",
+    "area": "Leeds",
+}
+
+
+def require_peer(request: Request) -> User:
+    user = require_user(request)
+    if user.role not in STUDIO_ROLES:
+        raise Forbidden
+    return user
+
+
+def studio_of(request: Request) -> Studio:
+    services = services_of(request)
+    return Studio(services.live.db, services.settings.content_dir)
+
+
+def bubble(body: str) -> Markup:
+    """The message as Telegram would show it: escaped, with its simple formatting kept."""
+    html = _SIMPLE_TAG.sub(r"<\1\2>", escape(fill(body, PREVIEW_VALUES), quote=False))
+    return Markup(
+        html.replace("<tg-spoiler>", '<span class="spoiler">')
+        .replace("</tg-spoiler>", "</span>")
+        .replace("\n", "<br>")
+    )
+
+
+def when_text(message: Message) -> str:
+    """ "6 hours after", "day 2 at 09:00", or what the answer answers."""
+    t = message.when
+    if t is None:
+        return f"answer: {message.intent}" if message.intent else "answer"
+    if t.unit == "at" and t.at is not None:
+        return f"day {t.amount} at {t.at:%H:%M}"
+    return f"{t.amount} {t.unit}{'' if t.amount == 1 else 's'} after"
+
+
+def _rows(content: ContentSet, changed: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """Every English message in timeline order, then the answers; each language's state.
+
+    A translation is out of date when English was changed in the studio after it was.
+    """
+    english = content.messages["en"]
+    timed = [m for m in content.timeline]
+    others = sorted((m for m in english.values() if m.when is None), key=lambda m: m.id)
+    rows = []
+    for message in timed + others:
+        source_changed = changed.get(("en", message.id), "")
+        states = {}
+        for lang in LANGUAGES[1:]:
+            if message.id not in content.messages.get(lang, {}):
+                states[lang] = "missing"
+            elif changed.get((lang, message.id), "") < source_changed:
+                states[lang] = "out of date"
+            else:
+                states[lang] = "ok"
+        rows.append({"message": message, "states": states, "when": when_text(message)})
+    return rows
+
+
+@router.get("/studio", response_class=HTMLResponse)
+async def overview(request: Request) -> Response:
+    """All messages, hour 0 onwards, then the answers, with each language's state."""
+    require_peer(request)
+    content = services_of(request).live.current
+    topic = request.query_params.get("topic") or ""
+    changed = studio_of(request).last_changed()
+    rows = [r for r in _rows(content, changed) if not topic or r["message"].topic == topic]
+    topics = sorted({m.topic for m in content.messages["en"].values() if m.topic})
+    waiting = len(studio_of(request).proposals())
+    return render(
+        request, "studio.html", title="Messages", rows=rows, topics=topics, topic=topic,
+        languages=LANGUAGES[1:], waiting=waiting,
+    )  # fmt: skip
+
+
+def _message(request: Request, language: str, message_id: str) -> tuple[Message, str]:
+    content = services_of(request).live.current
+    message = content.messages.get(language, {}).get(message_id)
+    if message is None:
+        raise HTTPException(404, "There is no such message.")
+    entry = entry_text(studio_of(request).live_files()[message.file], message_id)
+    if entry is None:
+        raise HTTPException(404, "There is no such message.")
+    return message, entry
+
+
+def _editor(
+    request: Request,
+    message: Message,
+    entry: str,
+    *,
+    body: str | None = None,
+    author: str = "",
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    content = services_of(request).live.current
+    body = message.body if body is None else body
+    ui = content.ui.get(message.language, {})
+    buttons = [ui.get(f"button_{b}") or ui.get(b) or b for b in message.buttons]
+    return render(
+        request, "studio_edit.html", status, title=f"Edit {message.id} ({message.language})",
+        message=message, when=when_text(message), body=body, author=author or message.author,
+        preview=bubble(body), discreet_line=content.text(message.language, "discreet_line"),
+        buttons=buttons, problems=problems or [],
+        history=studio_of(request).history(message.file, message.id),
+    )  # fmt: skip
+
+
+@router.get("/studio/{language}/{message_id}", response_class=HTMLResponse)
+async def edit(request: Request, language: str, message_id: str) -> Response:
+    """The editor: the text, how it looks on a phone, and the checks."""
+    require_peer(request)
+    message, entry = _message(request, language, message_id)
+    return _editor(request, message, entry)
+
+
+def _with_body(entry: str, body: str, author: str) -> str:
+    data = yaml.safe_load(entry)
+    data["body"] = body.replace("\r\n", "\n").strip("\n") + "\n"
+    data["author"] = author.strip() or data.get("author", "")
+    return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    """Multi-line text as `|` blocks, the way peers write them in the files."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_LiteralDumper.add_representer(str, _literal)
+
+
+@router.post("/studio/{language}/{message_id}", response_class=HTMLResponse)
+async def propose(request: Request, language: str, message_id: str) -> Response:
+    """Preview and check the text, or propose it for a second peer's approval."""
+    user = require_peer(request)
+    form = await checked_form(request)
+    message, entry = _message(request, language, message_id)
+    body = str(form.get("body") or "")
+    author = str(form.get("author") or "")
+    new_entry = _with_body(entry, body, author)
+    studio = studio_of(request)
+    now = services_of(request).clock.now()
+    if form.get("action") != "propose":
+        problems = studio.check(message.file, message_id, new_entry)
+        return _editor(request, message, entry, body=body, author=author, problems=problems)
+    try:
+        version, warnings = studio.propose(user, message.file, message_id, new_entry, now)
+    except StudioError as exc:
+        return _editor(
+            request, message, entry, body=body, author=author, problems=exc.problems, status=422
+        )
+    note = f" ({len(warnings)} warnings to look at)" if warnings else ""
+    flash(request, f"Proposed as change {version}{note}. Another peer approves it.")
+    return redirect("/studio/queue")
+
+
+@router.get("/studio/queue", response_class=HTMLResponse, name="studio_queue")
+async def queue(request: Request) -> Response:
+    """Changes waiting for a second peer."""
+    user = require_peer(request)
+    studio = studio_of(request)
+    files = studio.live_files()
+    items = []
+    for version in studio.proposals():
+        current = entry_text(files.get(version.file, ""), version.message_id)
+        items.append(
+            {
+                "version": version,
+                "before": _body(current),
+                "after": _body(version.entry),
+                "own": version.author == user.username,
+            }
+        )
+    return render(request, "studio_queue.html", title="Changes waiting", items=items)
+
+
+def _body(entry: str | None) -> Markup | None:
+    if entry is None:
+        return None
+    data = yaml.safe_load(entry)
+    return bubble(str(data.get("body", ""))) if isinstance(data, dict) else None
+
+
+@router.post("/studio/versions/{version_id}/{decision}", response_class=HTMLResponse)
+async def decide(request: Request, version_id: int, decision: str) -> Response:
+    """Approve (live at once) or reject a change; restore makes an old version a proposal."""
+    user = require_peer(request)
+    form = await checked_form(request)
+    services = services_of(request)
+    studio = studio_of(request)
+    now = services.clock.now()
+    try:
+        if decision == "approve":
+            version = studio.approve(user, version_id, now)
+            services.reload_content()
+            flash(request, f"Approved: {version.message_id} is live now.")
+        elif decision == "reject":
+            studio.reject(user, version_id, str(form.get("reason") or ""), now)
+            flash(request, f"Rejected change {version_id}.")
+        elif decision == "restore":
+            new, _ = studio.restore(user, version_id, now)
+            flash(request, f"Version {version_id} proposed again as change {new}.")
+        else:
+            raise HTTPException(404, "There is no such action.")
+    except StudioError as exc:
+        flash(request, str(exc))
+    return redirect("/studio/queue")

@@ -1,0 +1,114 @@
+"""The studio's pages: a peer edits with preview and checks, another approves, the bot sends it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from bot.accounts import Accounts
+from bot.settings import Secret, Settings
+from bot.telegram_app import Services
+from bot.web.app import create_app
+from tests.conversation import onboard, talk
+from tests.test_web import PASSWORD, _client, post, sign_in
+
+EDIT = "/studio/en/naloxone-howto"
+NEW_TEXT = "<b>Naloxone in four steps</b>\nCall {emergency_number}. Spray once. Stay with them."
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return replace(settings, web_session_key=Secret("s" * 40))
+
+
+@pytest.fixture
+def app(services: Services) -> FastAPI:
+    return create_app(services)
+
+
+@pytest.fixture
+def accounts(app: FastAPI) -> Accounts:
+    return app.state.accounts  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def peers(
+    app: FastAPI, accounts: Accounts, services: Services
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    now = services.clock.now()
+    accounts.create_user("amina", PASSWORD, "peer_editor", now)
+    accounts.create_user("bruno", PASSWORD, "peer_editor", now)
+    async with _client(app) as a, _client(app) as b:
+        await sign_in(a, "amina")
+        await sign_in(b, "bruno")
+        yield a, b
+
+
+def sent_answer(services: Services, chat: int) -> str:
+    onboard(services, chat, "tap:rel:today", "Leeds", "tap:ost:yes", "tap:housed:yes")
+    (replies,) = talk(services, chat, "/naloxone")
+    return "\n".join(r.text for r in replies)
+
+
+async def test_a_peer_edits_sees_the_preview_and_checks_and_another_approves(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient], services: Services
+) -> None:
+    amina, bruno = peers
+    overview = await amina.get("/studio")
+    assert overview.status_code == 200 and "naloxone-howto" in overview.text
+
+    stigma = NEW_TEXT + "\nEven clean addicts need it."
+    preview = await post(amina, EDIT, {"body": stigma, "author": "amina", "action": "preview"})
+    assert preview.status_code == 200
+    assert "<b>Naloxone in four steps</b>" in preview.text and "Call 999." in preview.text
+    assert "addict" in preview.text.split('id="checks"')[1]  # the stigma check, inline
+
+    proposed = await post(amina, EDIT, {"body": NEW_TEXT, "author": "amina", "action": "propose"})
+    assert proposed.status_code == 303
+    queue = await amina.get("/studio/queue")
+    assert "You wrote this change" in queue.text and "/approve" not in queue.text
+    assert "Naloxone in four steps" not in await asyncio.to_thread(sent_answer, services, 41)
+
+    queue = await bruno.get("/studio/queue")
+    version = re.search(r"/studio/versions/(\d+)/approve", queue.text)
+    assert version
+    approved = await post(
+        bruno, f"/studio/versions/{version.group(1)}/approve", {}, page="/studio/queue"
+    )
+    assert approved.status_code == 303
+    assert "Naloxone in four steps" in await asyncio.to_thread(sent_answer, services, 42)
+
+
+async def test_the_author_cannot_approve_even_by_posting_directly(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient], services: Services
+) -> None:
+    amina, _ = peers
+    await post(amina, EDIT, {"body": NEW_TEXT, "author": "amina", "action": "propose"})
+    version = services.live.db.execute("SELECT max(id) FROM content_versions").fetchone()[0]
+    await post(amina, f"/studio/versions/{version}/approve", {}, page="/studio/queue")
+    status = services.live.db.execute(
+        "SELECT status FROM content_versions WHERE id = ?", [version]
+    ).fetchone()[0]
+    assert status == "proposed"
+
+
+async def test_a_service_account_and_a_stranger_get_nothing(
+    app: FastAPI,
+    accounts: Accounts,
+    services: Services,
+) -> None:
+    accounts.create_user("clinic", PASSWORD, "service", services.clock.now())
+    async with _client(app) as stranger:
+        page = await stranger.get("/studio")
+        assert page.status_code in (303, 307) and "/login" in page.headers["location"]
+        assert (await stranger.get(EDIT)).status_code in (303, 307)
+    async with _client(app) as clinic:
+        await sign_in(clinic, "clinic")
+        assert (await clinic.get("/studio")).status_code == 403
+        assert (await clinic.get("/studio/queue")).status_code == 403
