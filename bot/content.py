@@ -10,6 +10,7 @@ import hashlib
 import html
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import textstat
 import yaml
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,12 @@ PLACEHOLDERS = frozenset({"emergency_number", "crisis_line", "crisis_line_name",
 REQUIRED_CARDS = ("overdose-card", "crisis-card")
 MAX_BODY = 900
 LONG_SENTENCE_WORDS = 25
+# Flesch reading ease (textstat, with each language's own formula where it has one) below which
+# a message reads above roughly age 11-12: "fairly easy" starts at 70 in English and French;
+# 60 on the Amstad (German) and Douma (Dutch) scales; for Portuguese textstat keeps the English
+# constants, and the Portuguese adaptation (Martins et al.) adds 42, so 70 becomes 28.
+READING_EASE_MIN = {"en": 70.0, "fr": 70.0, "de": 60.0, "nl": 60.0, "pt": 28.0}
+_TEXTSTAT = threading.Lock()  # textstat.set_lang is global state
 ALLOWED_TAGS = frozenset(
     "b strong i em u ins s strike del a code pre blockquote tg-spoiler".split()
 )
@@ -304,7 +312,16 @@ def plain_text(body: str) -> str:
     return html.unescape(_TAG_RE.sub("", body))
 
 
-def _text_checks(body: str, where: tuple[str, int], placeholders: bool) -> list[Problem]:
+def reading_ease(text: str, language: str) -> float:
+    """Flesch reading ease of plain text in one of our languages (higher is easier)."""
+    with _TEXTSTAT:
+        textstat.set_lang(language)
+        return float(textstat.flesch_reading_ease(text))
+
+
+def _text_checks(
+    body: str, where: tuple[str, int], placeholders: bool, language: str | None = None
+) -> list[Problem]:
     """Checks on one body; ``where`` is the file and the line the body's text starts on."""
     file, line = where
 
@@ -347,6 +364,18 @@ def _text_checks(body: str, where: tuple[str, int], placeholders: bool) -> list[
                 )
             )
             break
+    if language in READING_EASE_MIN and len(text.split()) >= 8:
+        ease = reading_ease(text, language)
+        if ease < READING_EASE_MIN[language]:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"reads above about age 12 (reading ease {int(ease)}, aim for "
+                    f"{READING_EASE_MIN[language]:.0f} or more): shorter sentences, shorter words",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -497,7 +526,11 @@ class _Reader:
         if intent is not None and (not source or str(intent) not in INTENTS):
             self.error(file, _line_of(entry, "intent"), f"unknown intent {intent!r}")
         body = str(entry.get("body") or "").strip()
-        self.problems.extend(_text_checks(body, (file, _line_of(entry, "body")), placeholders=True))
+        self.problems.extend(
+            _text_checks(
+                body, (file, _line_of(entry, "body")), placeholders=True, language=language
+            )
+        )
         if len(self.problems) > start and any(p.severity == "error" for p in self.problems[start:]):
             return
         bucket[message_id] = Message(

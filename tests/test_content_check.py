@@ -190,3 +190,47 @@ def test_restart_with_broken_files_uses_the_last_good_set(
     restarted = LiveContent(content_dir, open_database(tmp_path / "live.db"))
     assert restarted.current.fingerprint == good.fingerprint
     assert restarted.current.message("overdose-card", "en") is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "plain", "hard"),
+    [
+        (
+            "en",
+            "Your body has changed. Your old amount can kill you now. Take half. Then wait.",
+            "Physiological tolerance diminishes considerably during incarceration, consequently "
+            "substantially elevating mortality probability following reinitiation.",
+        ),
+        (
+            "de",
+            "Dein Körper hat sich verändert. Deine alte Menge kann dich jetzt töten. Nimm weniger.",
+            "Die physiologische Toleranzentwicklung verringert sich während der Inhaftierung "
+            "erheblich, wodurch sich die Mortalitätswahrscheinlichkeit signifikant erhöht.",
+        ),
+    ],
+)
+def test_reading_level_is_flagged_above_about_age_twelve(
+    language: str, plain: str, hard: str
+) -> None:
+    from bot.content import READING_EASE_MIN, reading_ease
+
+    assert reading_ease(plain, language) >= READING_EASE_MIN[language]
+    assert reading_ease(hard, language) < READING_EASE_MIN[language]
+
+
+def test_the_reading_level_warning_names_the_file_and_line(content_dir: Path) -> None:
+    path = content_dir / "en" / "answers.yml"
+    text = path.read_text()
+    hard = (
+        "Physiological tolerance diminishes considerably during incarceration, consequently "
+        "substantially elevating mortality probability following reinitiation."
+    )
+    path.write_text(text.replace("Naloxone can wear off before the opioid does.", hard, 1))
+    content, problems = build(read_folder(content_dir))
+    assert content is not None  # a warning, not an error: the content still loads
+    found = [
+        p
+        for p in problems
+        if "reads above about age 12" in p.message and p.file == "en/answers.yml"
+    ]
+    assert found and found[0].severity == "warning"
