@@ -234,7 +234,13 @@ def cmd_timeline(settings: Settings, args: argparse.Namespace) -> int:
         zone = ZoneInfo(args.tz or settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise SystemExit(f"--tz: unknown time zone {args.tz!r}") from None
-    content, problems = build(read_folder(settings.content_dir))
+    files = read_folder(settings.content_dir)
+    if Path(settings.database).exists():  # with the changes approved in the studio
+        from bot.store import open_database
+        from bot.studio import live_files
+
+        files = live_files(settings.content_dir, open_database(settings.database))
+    content, problems = build(files)
     if content is None:
         raise ContentError([p for p in problems if p.severity == "error"])
     facts = Facts(_parse_moment(args.released, zone), zone, args.on_ost, args.housed)

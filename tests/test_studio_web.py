@@ -112,3 +112,20 @@ async def test_a_service_account_and_a_stranger_get_nothing(
         await sign_in(clinic, "clinic")
         assert (await clinic.get("/studio")).status_code == 403
         assert (await clinic.get("/studio/queue")).status_code == 403
+
+
+async def test_a_peer_previews_a_persons_timeline_for_given_answers(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient],
+) -> None:
+    amina, _ = peers
+    friday = await amina.get(
+        "/studio/timeline", params={"released": "2026-03-06", "on_ost": "yes", "lang": "fr"}
+    )
+    tuesday = await amina.get(
+        "/studio/timeline", params={"released": "2026-03-03", "on_ost": "yes", "lang": "fr"}
+    )
+    assert friday.status_code == 200
+    # Out on a Friday with OST: the weekend-gap message is planned; on a Tuesday it is not.
+    assert "/studio/fr/weekend-gap-first-day" in friday.text
+    assert "/studio/fr/weekend-gap-first-day" not in tuesday.text
+    assert "/studio/fr/tolerance-hour-zero" in tuesday.text

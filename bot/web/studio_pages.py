@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 from html import escape
 from typing import Any
 
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from bot.accounts import User
 from bot.content import LANGUAGES, ContentSet, Message, Problem, fill
 from bot.studio import STUDIO_ROLES, Studio, StudioError, entry_text
+from bot.timeline import Facts, QuietHours, compute
 from bot.web.app import redirect, render, require_user, services_of
 from bot.web.security import Forbidden, checked_form, flash
 
@@ -237,3 +239,46 @@ async def decide(request: Request, version_id: int, decision: str) -> Response:
     except StudioError as exc:
         flash(request, str(exc))
     return redirect("/studio/queue")
+
+
+@router.get("/studio/timeline", response_class=HTMLResponse)
+async def timeline_preview(request: Request) -> Response:
+    """A person's whole timeline for given answers: the computation the bot itself uses."""
+    require_peer(request)
+    services = services_of(request)
+    content = services.live.current
+    zone = services.settings.zone
+    q = request.query_params
+    today = services.clock.now().astimezone(zone).date()
+    values = {
+        "released": q.get("released") or today.isoformat(),
+        "hour": q.get("hour") or "10:00",
+        "lang": q.get("lang") if q.get("lang") in LANGUAGES else "en",
+        "on_ost": q.get("on_ost") if q.get("on_ost") in ("yes", "no", "unknown") else "unknown",
+        "housed": q.get("housed") if q.get("housed") in ("yes", "no", "unknown") else "unknown",
+    }
+    try:
+        day = datetime.fromisoformat(values["released"]).date()
+        at = time.fromisoformat(values["hour"])
+    except ValueError:
+        day, at = today, time(10, 0)
+    released = datetime.combine(day, at, tzinfo=zone)
+    facts = Facts(released, zone, values["on_ost"], values["housed"])
+    quiet = QuietHours(services.settings.quiet_start, services.settings.quiet_end)
+    planned = []
+    for item in compute(content.timeline, facts, quiet):
+        message = content.message(item.message.id, values["lang"])
+        if message is None:
+            continue
+        planned.append(
+            {
+                "at": item.due_at.astimezone(zone),
+                "held": item.due_at != item.nominal_at,
+                "message": message,
+                "first_line": message.body.split("\n")[0],
+            }
+        )
+    return render(
+        request, "studio_timeline.html", title="A person's timeline", planned=planned,
+        values=values, released=released, languages=LANGUAGES,
+    )  # fmt: skip
