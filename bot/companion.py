@@ -529,6 +529,7 @@ class Companion:
                 self.people.update(person.id, paused=False)
                 return [self.menu_reply(language, t(language, "resumed"))]
             case "stop":
+                self.outbox.count_reply(person.id, "stop_after", self.clock.now())
                 self.people.update(person.id, stopped=True)
                 self.outbox.skip_pending(person.id, "stopped", self.clock.now())
                 return [Reply(t(language, "stopped"), remove_keyboard=True)]
@@ -863,6 +864,8 @@ class Companion:
         self, person: Person | None, message_id: str, language: str | None = None
     ) -> Reply:
         language = language or (person.language if person else "en")
+        if message_id == "peer" and person is not None:  # by button, /peer or in their words
+            self.outbox.count_reply(person.id, "peer_after", self.clock.now())
         message = self.content.message(message_id, language)
         if message is None:
             return self.menu_reply(language)

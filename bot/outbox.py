@@ -162,6 +162,35 @@ class Outbox:
 
     def mark_sent(self, row_id: int, now: datetime) -> None:
         self._set(row_id, now, status="sent", reason=None)
+        # Counted per message, never per person: it outlives delete-my-data by design.
+        self.db.execute(
+            "INSERT INTO message_stats (message_id, sent) SELECT message_id, 1 FROM outbox "
+            "WHERE id = ? ON CONFLICT (message_id) DO UPDATE SET sent = sent + 1",
+            [row_id],
+        )
+
+    def count_reply(self, person_id: int, column: str, now: datetime) -> None:
+        """Count a "stop" or "talk to a peer" against the message sent in the last 24 hours."""
+        if column not in ("stop_after", "peer_after"):
+            raise ValueError(column)
+        row = self.db.execute(
+            "SELECT message_id FROM outbox WHERE person_id = ? AND status = 'sent' "
+            "AND updated_at >= ? ORDER BY updated_at DESC LIMIT 1",
+            [person_id, iso(now - timedelta(hours=24))],
+        ).fetchone()
+        if row is not None:
+            self.db.execute(
+                f"INSERT INTO message_stats (message_id, {column}) VALUES (?, 1) "
+                f"ON CONFLICT (message_id) DO UPDATE SET {column} = {column} + 1",
+                [row[0]],
+            )
+
+    def stats(self) -> dict[str, tuple[int, int, int]]:
+        """message id -> (sent, stop after, peer after)."""
+        rows = self.db.execute(
+            "SELECT message_id, sent, stop_after, peer_after FROM message_stats"
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def mark_skipped(self, row_id: int, now: datetime, reason: str) -> None:
         self._set(row_id, now, status="skipped", reason=reason)

@@ -164,8 +164,9 @@ def m002_directory(db: sqlite_utils.Database) -> None:
     )
 
 
-def m003_content_versions(db: sqlite_utils.Database) -> None:
-    """The content studio (bot/studio.py): every version of a message, its author and approver."""
+def m003_studio(db: sqlite_utils.Database) -> None:
+    """The content studio (bot/studio.py): every version of a message, its author and approver;
+    and per message, with no personal data, how often it was sent and what people did next."""
     db.execute(
         """
         CREATE TABLE content_versions (
@@ -184,12 +185,22 @@ def m003_content_versions(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX content_versions_message ON content_versions (file, message_id)")
     db.execute("CREATE INDEX content_versions_status ON content_versions (status)")
+    db.execute(
+        """
+        CREATE TABLE message_stats (
+            message_id TEXT PRIMARY KEY,
+            sent INTEGER NOT NULL DEFAULT 0,
+            stop_after INTEGER NOT NULL DEFAULT 0,
+            peer_after INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_people_and_outbox,
     m002_directory,
-    m003_content_versions,
+    m003_studio,
 ]
 
 

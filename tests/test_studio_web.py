@@ -129,3 +129,28 @@ async def test_a_peer_previews_a_persons_timeline_for_given_answers(
     assert "/studio/fr/weekend-gap-first-day" in friday.text
     assert "/studio/fr/weekend-gap-first-day" not in tuesday.text
     assert "/studio/fr/tolerance-hour-zero" in tuesday.text
+
+
+async def test_peers_see_how_often_a_message_was_sent_and_what_people_did_next(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient], services: Services
+) -> None:
+    amina, _ = peers
+
+    def a_person_gets_the_first_message_then_asks_for_a_peer() -> None:
+        onboard(services, 51, "tap:rel:today", "Leeds", "tap:ost:yes", "tap:housed:yes")
+        outbox = services.companion.outbox
+        (due,) = outbox.claim_due(services.clock.now(), limit=1)
+        outbox.mark_sent(due.row_id, services.clock.now())
+        talk(services, 51, "tap:peer")
+
+    await asyncio.to_thread(a_person_gets_the_first_message_then_asks_for_a_peer)
+    sent_id = services.live.db.execute(
+        "SELECT message_id FROM outbox WHERE status = 'sent'"
+    ).fetchone()[0]
+    assert services.companion.outbox.stats()[sent_id] == (1, 0, 1)
+    # Counted per message only: nothing in the table could point back at the person.
+    columns = [r[1] for r in services.live.db.execute("PRAGMA table_info(message_stats)")]
+    assert columns == ["message_id", "sent", "stop_after", "peer_after"]
+    page = await amina.get("/studio")
+    row = page.text.split(f'href="/studio/en/{sent_id}"')[1].split("</tr>")[0]
+    assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "1"]

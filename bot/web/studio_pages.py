@@ -96,9 +96,10 @@ async def overview(request: Request) -> Response:
     rows = [r for r in _rows(content, changed) if not topic or r["message"].topic == topic]
     topics = sorted({m.topic for m in content.messages["en"].values() if m.topic})
     waiting = len(studio_of(request).proposals())
+    stats = services_of(request).companion.outbox.stats()
     return render(
         request, "studio.html", title="Messages", rows=rows, topics=topics, topic=topic,
-        languages=LANGUAGES[1:], waiting=waiting,
+        languages=LANGUAGES[1:], waiting=waiting, stats=stats,
     )  # fmt: skip
 
 
