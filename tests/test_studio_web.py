@@ -154,3 +154,38 @@ async def test_peers_see_how_often_a_message_was_sent_and_what_people_did_next(
     page = await amina.get("/studio")
     row = page.text.split(f'href="/studio/en/{sent_id}"')[1].split("</tr>")[0]
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "1"]
+
+
+async def test_while_typing_the_editor_gets_the_preview_and_checks(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient],
+) -> None:
+    amina, _ = peers
+    checked = await post(amina, f"{EDIT}/check", {"body": "You <b>junkie</b>"}, page=EDIT)
+    data = checked.json()
+    assert data["preview"] == "You <b>junkie</b>"
+    assert any("junkie" in p["message"] for p in data["problems"])
+    script = await amina.get("/static/studio.js")
+    assert script.status_code == 200
+    editor = await amina.get(EDIT)
+    assert "script-src 'self'" in editor.headers["content-security-policy"]
+
+
+async def test_a_new_timeline_message_and_retiring_one_need_a_second_peer(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient], services: Services
+) -> None:
+    amina, bruno = peers
+    new = {
+        "id": "week-3-routine", "topic": "structure", "when": "21 days after", "intent": "",
+        "body": "Week three. A routine helps. Same time up, one small plan a day.", "author": "",
+    }  # fmt: skip
+    assert (await post(amina, "/studio/new", new)).status_code == 303
+    retired = await post(bruno, "/studio/en/dose-half-and-wait/retire", {}, page=EDIT)
+    assert retired.status_code == 303
+    queue = await bruno.get("/studio/queue")
+    for version in re.findall(r"/studio/versions/(\d+)/approve", queue.text):
+        await post(bruno, f"/studio/versions/{version}/approve", {}, page="/studio/queue")
+    queue = await amina.get("/studio/queue")
+    for version in re.findall(r"/studio/versions/(\d+)/approve", queue.text):
+        await post(amina, f"/studio/versions/{version}/approve", {}, page="/studio/queue")
+    timeline = [m.id for m in services.live.current.timeline]
+    assert "week-3-routine" in timeline and "dose-half-and-wait" not in timeline

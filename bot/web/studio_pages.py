@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
 from bot.accounts import User
-from bot.content import LANGUAGES, ContentSet, Message, Problem, fill
+from bot.content import LANGUAGES, PRIORITIES, TOPICS, ContentSet, Message, Problem, fill
 from bot.studio import STUDIO_ROLES, Studio, StudioError, entry_text
 from bot.timeline import Facts, QuietHours, compute
 from bot.web.app import redirect, render, require_user, services_of
@@ -186,6 +186,100 @@ async def propose(request: Request, language: str, message_id: str) -> Response:
         )
     note = f" ({len(warnings)} warnings to look at)" if warnings else ""
     flash(request, f"Proposed as change {version}{note}. Another peer approves it.")
+    return redirect("/studio/queue")
+
+
+@router.post("/studio/{language}/{message_id}/check")
+async def live_check(request: Request, language: str, message_id: str) -> Response:
+    """While typing: the preview and the checks, as JSON for the editor's script."""
+    require_peer(request)
+    form = await checked_form(request)
+    message, entry = _message(request, language, message_id)
+    body = str(form.get("body") or "")
+    new_entry = _with_body(entry, body, str(form.get("author") or message.author))
+    problems = studio_of(request).check(message.file, message_id, new_entry)
+    return JSONResponse(
+        {
+            "preview": str(bubble(body)),
+            "problems": [
+                {"severity": p.severity, "message": p.message, "where": f"{p.file}:{p.line}"}
+                for p in problems
+            ],
+        }
+    )
+
+
+@router.post("/studio/{language}/{message_id}/retire", response_class=HTMLResponse)
+async def retire(request: Request, language: str, message_id: str) -> Response:
+    """Propose that a message is no longer sent (a second peer approves it)."""
+    user = require_peer(request)
+    await checked_form(request)
+    message, _ = _message(request, language, message_id)
+    try:
+        version, _ = studio_of(request).propose(
+            user, message.file, message_id, None, services_of(request).clock.now()
+        )
+    except StudioError as exc:
+        flash(request, str(exc))
+        return redirect(f"/studio/{language}/{message_id}")
+    flash(request, f"Proposed retiring {message_id} as change {version}. Another peer approves it.")
+    return redirect("/studio/queue")
+
+
+@router.get("/studio/new", response_class=HTMLResponse)
+async def new_form(request: Request) -> Response:
+    """A new timeline message or a new answer, in English first."""
+    require_peer(request)
+    return _new_page(request, {**dict.fromkeys(FIELDS, ""), "priority": "normal"})
+
+
+def _new_page(
+    request: Request,
+    values: dict[str, str],
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request, "studio_new.html", status, title="A new message", values=values,
+        problems=problems or [], topics=sorted(TOPICS), priorities=PRIORITIES,
+    )  # fmt: skip
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,60}$")
+FIELDS = ("id", "topic", "when", "priority", "intent", "body", "author")
+
+
+@router.post("/studio/new", response_class=HTMLResponse)
+async def new_propose(request: Request) -> Response:
+    """Propose a new English message: with a time it joins the timeline, else it is an answer."""
+    user = require_peer(request)
+    form = await checked_form(request)
+    values = {k: str(form.get(k) or "").strip() for k in FIELDS}
+    if not _ID.match(values["id"]):
+        problem = Problem("en", 0, "the id is 3-60 lowercase letters, digits and dashes")
+        return _new_page(request, values, [problem], 422)
+    data: dict[str, Any] = {"id": values["id"], "topic": values["topic"]}
+    file = "en/answers.yml"
+    if values["when"]:
+        data["when"] = values["when"]
+        data["priority"] = values["priority"] or "normal"
+        file = "en/timeline.yml"
+    if values["intent"]:
+        data["intent"] = values["intent"]
+    data["author"] = values["author"] or user.username
+    data["reviewer"] = "pending"
+    data["body"] = values["body"].replace("\r\n", "\n").strip("\n") + "\n"
+    entry = yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
+    if values["id"] in services_of(request).live.current.messages["en"]:
+        problem = Problem(file, 0, f"there is already a message {values['id']}")
+        return _new_page(request, values, [problem], 422)
+    try:
+        version, _ = studio_of(request).propose(
+            user, file, values["id"], entry, services_of(request).clock.now()
+        )
+    except StudioError as exc:
+        return _new_page(request, values, exc.problems or [Problem(file, 0, str(exc))], 422)
+    flash(request, f"Proposed the new message {values['id']} as change {version}.")
     return redirect("/studio/queue")
 
 
