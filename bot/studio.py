@@ -21,7 +21,7 @@ import sqlite_utils
 import yaml
 
 from bot.accounts import User
-from bot.content import Problem, build, read_folder
+from bot.content import ContentSet, Problem, build, read_folder
 from bot.store import iso
 
 __all__ = [
@@ -196,11 +196,17 @@ class Studio:
 
     def check(self, file: str, message_id: str, entry: str | None) -> list[Problem]:
         """The problems the change would have (errors and warnings), without saving it."""
-        files = self.live_files()
+        _, problems = self._trial(self.live_files(), file, message_id, entry)
+        return [p for p in problems if p.file == file or p.severity == "error"]
+
+    @staticmethod
+    def _trial(
+        files: Mapping[str, str], file: str, message_id: str, entry: str | None
+    ) -> tuple[ContentSet | None, list[Problem]]:
+        """The content as it would be with this one change live."""
         if file not in files:
             raise StudioError(f"There is no content file {file}.")
-        _, problems = build(apply_versions(files, [(file, message_id, entry)]))
-        return [p for p in problems if p.file == file or p.severity == "error"]
+        return build(apply_versions(files, [(file, message_id, entry)]))
 
     def proposals(self) -> list[Version]:
         return self._versions("WHERE v.status = 'proposed' ORDER BY v.id", [])
@@ -226,14 +232,13 @@ class Studio:
             raise StudioError(f"{file} holds no messages; change it in the content files.")
         files = self.live_files()
         if file not in files:
-            raise StudioError(f"There is no content file {file}.")
+            raise StudioError(f"There is no content file {file}.")  # before reading the entry
         if entry is not None:
             entry = entry.strip("\n") + "\n"
             _check_entry(entry, message_id)
         elif message_id not in entries(files[file]):
             raise StudioError(f"There is no message {message_id} in {file} to retire.")
-        trial = apply_versions(files, [(file, message_id, entry)])
-        content, problems = build(trial)
+        content, problems = self._trial(files, file, message_id, entry)
         if content is None:
             errors = [p for p in problems if p.severity == "error"]
             raise StudioError("The change would break the content; nothing was saved.", errors)

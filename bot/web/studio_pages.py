@@ -117,7 +117,6 @@ def _message(request: Request, language: str, message_id: str) -> tuple[Message,
 def _editor(
     request: Request,
     message: Message,
-    entry: str,
     *,
     body: str | None = None,
     author: str = "",
@@ -141,15 +140,15 @@ def _editor(
 async def edit(request: Request, language: str, message_id: str) -> Response:
     """The editor: the text, how it looks on a phone, and the checks."""
     require_peer(request)
-    message, entry = _message(request, language, message_id)
-    return _editor(request, message, entry)
+    message, _ = _message(request, language, message_id)
+    return _editor(request, message)
 
 
 def _with_body(entry: str, body: str, author: str) -> str:
     data = yaml.safe_load(entry)
     data["body"] = body.replace("\r\n", "\n").strip("\n") + "\n"
     data["author"] = author.strip() or data.get("author", "")
-    return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
+    return _dump(data)
 
 
 class _LiteralDumper(yaml.SafeDumper):
@@ -162,6 +161,11 @@ def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _LiteralDumper.add_representer(str, _literal)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    """One message entry as YAML, in the files' own style."""
+    return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 @router.post("/studio/{language}/{message_id}", response_class=HTMLResponse)
@@ -177,12 +181,12 @@ async def propose(request: Request, language: str, message_id: str) -> Response:
     now = services_of(request).clock.now()
     if form.get("action") != "propose":
         problems = studio.check(message.file, message_id, new_entry)
-        return _editor(request, message, entry, body=body, author=author, problems=problems)
+        return _editor(request, message, body=body, author=author, problems=problems)
     try:
         version, warnings = studio.propose(user, message.file, message_id, new_entry, now)
     except StudioError as exc:
         return _editor(
-            request, message, entry, body=body, author=author, problems=exc.problems, status=422
+            request, message, body=body, author=author, problems=exc.problems, status=422
         )
     note = f" ({len(warnings)} warnings to look at)" if warnings else ""
     flash(request, f"Proposed as change {version}{note}. Another peer approves it.")
@@ -269,7 +273,7 @@ async def new_propose(request: Request) -> Response:
     data["author"] = values["author"] or user.username
     data["reviewer"] = "pending"
     data["body"] = values["body"].replace("\r\n", "\n").strip("\n") + "\n"
-    entry = yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
+    entry = _dump(data)
     if values["id"] in services_of(request).live.current.messages["en"]:
         problem = Problem(file, 0, f"there is already a message {values['id']}")
         return _new_page(request, values, [problem], 422)
