@@ -37,6 +37,7 @@ __all__ = [
 
 MESSAGE_FILES = ("timeline.yml", "answers.yml")  # per language; their `messages:` lists
 STUDIO_ROLES = frozenset({"moderator", "peer_editor"})
+FROM_FILES = "the text in the content files before its first change in the studio"
 
 # An entry in a `messages:` list starts at "  - id: x"; it runs until the next item, the next
 # comment or text at the list's own indent, or the end of the file.
@@ -59,7 +60,7 @@ class Version:
     message_id: str
     entry: str | None  # None: the message is retired
     status: str  # proposed | live | replaced | rejected
-    author: str
+    author: str | None  # None: the text that came in the content files
     approver: str | None
     created_at: str
     decided_at: str | None
@@ -181,9 +182,10 @@ class Studio:
         return rows[0] if rows else None
 
     def history(self, file: str, message_id: str) -> list[Version]:
-        """Every version of one message, newest first."""
+        """Every version of one message, newest first; the content files' own text last."""
         return self._versions(
-            "WHERE v.file = ? AND v.message_id = ? ORDER BY v.id DESC", [file, message_id]
+            "WHERE v.file = ? AND v.message_id = ? ORDER BY v.author_id IS NULL, v.id DESC",
+            [file, message_id],
         )
 
     def last_changed(self) -> dict[tuple[str, str], str]:
@@ -197,16 +199,24 @@ class Studio:
     def check(self, file: str, message_id: str, entry: str | None) -> list[Problem]:
         """The problems the change would have (errors and warnings), without saving it."""
         _, problems = self._trial(self.live_files(), file, message_id, entry)
-        return [p for p in problems if p.file == file or p.severity == "error"]
+        return problems
 
     @staticmethod
     def _trial(
         files: Mapping[str, str], file: str, message_id: str, entry: str | None
     ) -> tuple[ContentSet | None, list[Problem]]:
-        """The content as it would be with this one change live."""
+        """The content as it would be with this one change live, and the change's problems:
+        errors anywhere (the change caused them), warnings only about this message."""
         if file not in files:
             raise StudioError(f"There is no content file {file}.")
-        return build(apply_versions(files, [(file, message_id, entry)]))
+        trial = apply_versions(files, [(file, message_id, entry)])
+        content, problems = build(trial)
+        first, end = entries(trial[file]).get(message_id, (0, 0))
+        return content, [
+            p
+            for p in problems
+            if p.severity == "error" or (p.file == file and first < p.line <= end)
+        ]
 
     def proposals(self) -> list[Version]:
         return self._versions("WHERE v.status = 'proposed' ORDER BY v.id", [])
@@ -247,7 +257,7 @@ class Studio:
             " VALUES (?, ?, ?, 'proposed', ?, ?)",
             [file, message_id, entry, user.id, iso(now)],
         )
-        return int(cursor.lastrowid or 0), [p for p in problems if p.file == file]
+        return int(cursor.lastrowid or 0), problems
 
     def approve(self, user: User, version_id: int, now: datetime) -> Version:
         """A second peer's yes: the version goes live; the one it replaces is kept as history."""
@@ -262,11 +272,7 @@ class Studio:
             errors = [p for p in problems if p.severity == "error"]
             raise StudioError("This change no longer fits the live content.", errors)
         with self.db.conn:
-            self.db.execute(
-                "UPDATE content_versions SET status = 'replaced' "
-                "WHERE file = ? AND message_id = ? AND status = 'live'",
-                [version.file, version.message_id],
-            )
+            self._go_live(version.file, version.message_id, now)
             self.db.execute(
                 "UPDATE content_versions SET status = 'live', entry = ?, approver_id = ?, "
                 "decided_at = ? WHERE id = ?",
@@ -319,6 +325,8 @@ class Studio:
                 entry = entry_text(text, message_id)
                 if entry_text(live[file], message_id) == entry:
                     continue
+                if direct:
+                    self._go_live(file, message_id, now)
                 cursor = self.db.execute(
                     "INSERT INTO content_versions (file, message_id, entry, status, author_id,"
                     " approver_id, created_at, decided_at, reason)"
@@ -335,14 +343,30 @@ class Studio:
                         "imported directly (initial load)" if direct else None,
                     ],
                 )
-                if direct:
-                    self.db.execute(
-                        "UPDATE content_versions SET status = 'replaced' WHERE file = ? AND "
-                        "message_id = ? AND status = 'live' AND id != ?",
-                        [file, message_id, cursor.lastrowid],
-                    )
                 ids.append(int(cursor.lastrowid or 0))
         return ids
+
+    def _go_live(self, file: str, message_id: str, now: datetime) -> None:
+        """Make way for a new live version: the one live now is kept as history.
+
+        The first time a message from the content files changes, the files' own text is kept as
+        a version too (with no studio author), so it can be restored like any other.
+        """
+        replaced = self.db.execute(
+            "UPDATE content_versions SET status = 'replaced' "
+            "WHERE file = ? AND message_id = ? AND status = 'live'",
+            [file, message_id],
+        ).rowcount
+        if replaced:
+            return
+        original = entry_text(read_folder(self.folder).get(file, ""), message_id)
+        if original is None:
+            return  # a new message: there is nothing before it
+        self.db.execute(
+            "INSERT INTO content_versions (file, message_id, entry, status, created_at,"
+            " decided_at, reason) VALUES (?, ?, ?, 'replaced', ?, ?, ?)",
+            [file, message_id, original, iso(now), iso(now), FROM_FILES],
+        )
 
     def _pending(self, version_id: int) -> Version:
         version = self.version(version_id)

@@ -83,9 +83,16 @@ def test_an_earlier_version_can_be_restored(services: Services) -> None:
     studio.approve(bruno, restored, NOW)
     approved = NEW_ENTRY.replace("reviewer: pending", "reviewer: bruno (peer reviewer)")
     assert entry_text(studio.live_files()[FILE], "naloxone-howto") == approved
-    statuses = [v.status for v in studio.history(FILE, "naloxone-howto")]
-    assert statuses == ["live", "replaced", "replaced"]  # every version is kept
+    history = studio.history(FILE, "naloxone-howto")
+    assert [v.status for v in history] == ["live", "replaced", "replaced", "replaced"]
     assert original is not None and "Naloxone, step by step" not in original
+    # The text the files came with is kept too, last, with no studio author, and restorable.
+    assert (history[-1].author, history[-1].entry) == (None, original)
+    from_files, _ = studio.restore(bruno, history[-1].id, NOW)
+    studio.approve(amina, from_files, NOW)
+    restored_text = entry_text(studio.live_files()[FILE], "naloxone-howto")
+    assert restored_text == studio.with_reviewer(original, "amina")
+    assert "reviewer: amina (peer reviewer)" in restored_text
 
 
 def test_a_broken_change_is_refused_with_the_line_and_nothing_is_saved(services: Services) -> None:
@@ -159,3 +166,19 @@ def test_export_then_import_moves_a_content_pack(services: Services, tmp_path: P
     assert "1 changed messages imported (proposed" in imported.stdout
     again = first48("content", "import", str(pack), "--as", "nobody", env=other)
     assert again.returncode == 1 and "No account 'nobody'" in again.stderr
+
+
+def test_the_checks_are_about_the_message_being_edited(services: Services) -> None:
+    studio = Studio(services.live.db, services.settings.content_dir)
+    timeline = "en/timeline.yml"
+    others = [p for p in build(studio.live_files())[1] if p.file == timeline]
+    assert others, "the shipped timeline has a reading-level warning elsewhere in the file"
+    entry = entry_text(studio.live_files()[timeline], "dose-half-and-wait")
+    assert entry is not None
+    assert studio.check(timeline, "dose-half-and-wait", entry) == []
+
+    stigma = entry.replace("Go slow.", "Even clean people go slow.")
+    (problem,) = studio.check(timeline, "dose-half-and-wait", stigma)
+    assert '"clean"' in problem.message
+    first, end = entries(studio.live_files()[timeline])["dose-half-and-wait"]
+    assert first < problem.line <= end  # the line of the file where the word is

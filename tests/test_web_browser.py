@@ -1,30 +1,42 @@
 """The web app in real headless Chromium: a phone, the keyboard, labels, contrast, then the bot.
 
+The studio test runs the way `first48 run` does: the real Application polling a Bot API server on
+loopback, with the web app served in the same event loop (here in a thread of its own, because
+Playwright's sync API holds the test's thread).
+
 Uses Debian's chromium (/usr/bin/chromium; Playwright's own browser download is not used).
 CI sets FIRST48_REQUIRE_BROWSER=1, so a missing browser fails there instead of skipping.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 
 from bot.accounts import Accounts
+from bot.clock import Clock
 from bot.directory import search
 from bot.settings import Secret, Settings
 from bot.telegram_app import Services
 from bot.web import create_app
+from bot.web.server import EmbeddedServer
+from tests.botharness import CHAT, Harness
+from tests.conftest import TOKEN, with_api
 from tests.conversation import onboard, talk
+from tests.fakebotapi import FakeBotAPI
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -299,3 +311,134 @@ def _visible(services: Services, kind: str = "naloxone") -> list[str]:
         at=services.clock.now(),
     )
     return [m.contact.name for m in result.matches]
+
+
+@dataclass
+class RunningBot:
+    """The bot and its web app in one event loop, on a thread of their own."""
+
+    harness: Harness
+    url: str
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run a plain function in the bot's loop: its database is not for other threads."""
+
+        async def call() -> Any:
+            return function(*args)
+
+        return self.run(call())
+
+
+@pytest.fixture
+def running_bot(settings: Settings, clock: Clock) -> Iterator[RunningBot]:
+    api = FakeBotAPI(token=TOKEN).start()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    bot = RunningBot(None, "", loop)  # type: ignore[arg-type]
+    bot.harness = bot.run(Harness.start(api, with_api(settings, api.url), clock))
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(bot.harness.services), host="127.0.0.1", port=port, log_level="warning"
+    )
+    web = EmbeddedServer(config)
+    serving = asyncio.run_coroutine_threadsafe(web.serve(), loop)
+    deadline = time.monotonic() + 10
+    while not web.started:
+        assert time.monotonic() < deadline, "the web app did not start"
+        time.sleep(0.05)
+    bot.url = f"http://127.0.0.1:{port}"
+    yield bot
+    web.should_exit = True
+    serving.result(timeout=10)
+    bot.run(bot.harness.stop())
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    api.stop()
+
+
+def _sign_in(page: object, server: str, username: str, path: str) -> None:
+    page.goto(server + path)  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/login\?next="))  # type: ignore[attr-defined]
+    page.fill("#field-username", username)  # type: ignore[attr-defined]
+    page.fill("#field-password", PASSWORD)  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url(server + path)  # type: ignore[attr-defined]
+
+
+EDITOR = "/studio/en/dose-half-and-wait"
+NEW_TIP = "Your body forgot. Start with a quarter of your old amount.\nThen wait a full hour."
+
+
+def test_peers_edit_approve_and_restore_a_message_and_the_running_bot_sends_it(
+    running_bot: RunningBot, browser: object, clock: Clock
+) -> None:
+    bot, server = running_bot.harness, running_bot.url
+    running_bot.run(bot.onboard())  # a person released today, reminders planned
+    running_bot.run(bot.expect("A new note for you"))  # hour 0
+    accounts = Accounts(bot.services.live.db)
+    for name in ("amina", "bruno"):
+        running_bot.call(accounts.create_user, name, PASSWORD, "peer_editor", clock.now())
+
+    # Amina finds the two-hour reminder on the timeline and edits it on her phone.
+    amina = _phone(browser)
+    _sign_in(amina, server, "amina", "/studio")
+    _check_page(amina, "/studio")
+    amina.click(f"a[href='{EDITOR}']")
+    amina.wait_for_url(server + EDITOR)
+    _check_page(amina, EDITOR)
+    assert "A new note for you" in amina.inner_text(".lockscreen")  # the discreet first line
+    assert "half or less" in amina.inner_text("#preview")
+
+    # While she types, the bubble and the checks follow (the page's script, no button pressed).
+    amina.fill("#field-body", NEW_TIP + "\nEven clean addicts lose it.")
+    sync_api.expect(amina.locator("#checks")).to_contain_text("addict")
+    checks = amina.inner_text("#checks")
+    assert "clean" in checks and "person who uses drugs" in checks, checks
+    assert "Start with a quarter" in amina.inner_text("#preview")
+    _check_page(amina, "the editor with warnings")
+
+    amina.fill("#field-body", NEW_TIP)
+    sync_api.expect(amina.locator("#checks")).to_have_text("No problems found.")
+    amina.fill("#field-author", "amina (peer writer)")
+    amina.click("text=Propose this change")
+    amina.wait_for_url(server + "/studio/queue")
+    assert "Another peer approves it" in amina.inner_text("main")
+    assert "You wrote this change" in amina.inner_text("main")
+    assert amina.locator("text=Approve: send this from now on").count() == 0  # never her own
+    _check_page(amina, "/studio/queue for the author")
+
+    # Bruno approves it; the bot, still running, sends the new text when the reminder is due.
+    bruno = _phone(browser)
+    _sign_in(bruno, server, "bruno", "/studio/queue")
+    _check_page(bruno, "/studio/queue for a reviewer")
+    assert "Start with a quarter" in bruno.inner_text(".compare")
+    bruno.click("text=Approve: send this from now on")
+    bruno.wait_for_url(server + "/studio/queue")
+    assert "is live now" in bruno.inner_text("main")
+    clock.advance(timedelta(hours=2, minutes=1))
+    reminder = running_bot.run(bot.expect("Start with a quarter"))
+    assert "half or less" not in reminder["text"]
+
+    # Two hours on (both signed out meanwhile), Bruno restores the text the message came with,
+    # Amina approves it, and the next person gets it.
+    _sign_in(bruno, server, "bruno", EDITOR)
+    history = bruno.inner_text(".history")
+    assert "approved by bruno" in history and "As it came in the content files" in history
+    _check_page(bruno, "the editor with versions")
+    bruno.locator(".history li", has_text="As it came in the content files").locator(
+        "text=Restore this version"
+    ).click()
+    bruno.wait_for_url(server + "/studio/queue")
+    _sign_in(amina, server, "amina", "/studio/queue")
+    amina.click("text=Approve: send this from now on")
+    amina.wait_for_url(server + "/studio/queue")
+    assert "is live now" in amina.inner_text("main")
+    running_bot.run(bot.onboard(chat=CHAT + 1))
+    clock.advance(timedelta(hours=2, minutes=1))
+    restored = running_bot.run(bot.expect("half or less", chat=CHAT + 1))
+    assert "Start with a quarter" not in restored["text"]
