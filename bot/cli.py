@@ -204,7 +204,7 @@ def cmd_content_import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"No account {args.as_user!r} (first48 admin create-user).", file=sys.stderr)
         return 1
     try:
-        ids = Studio(db, settings.content_dir).import_folder(
+        imported = Studio(db, settings.content_dir).import_folder(
             user, Path(args.folder), datetime.now(UTC), direct=args.direct
         )
     except (StudioError, PermissionError) as exc:
@@ -213,7 +213,14 @@ def cmd_content_import(settings: Settings, args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     state = "live now" if args.direct else "proposed; another peer approves each one"
-    print(f"{len(ids)} changed messages imported ({state}).")
+    print(f"{len(imported.ids)} changed messages imported ({state}).")
+    if imported.skipped:
+        print(
+            f"Not imported ({len(imported.skipped)}): only messages come in through the studio; "
+            "change the rest in the content folder."
+        )
+        for line in imported.skipped:
+            print(f"  {line}")
     return 0
 
 

@@ -197,10 +197,27 @@ def m003_studio(db: sqlite_utils.Database) -> None:
     )
 
 
+def m004_translation_sources(db: sqlite_utils.Database) -> None:
+    """Per translated message, a fingerprint of the English text it was made from and of its own
+    text, so the studio knows a translation is out of date however English changed."""
+    db.execute(
+        """
+        CREATE TABLE translation_sources (
+            language TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            source_hash TEXT NOT NULL,
+            own_hash TEXT NOT NULL,
+            PRIMARY KEY (language, message_id)
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_people_and_outbox,
     m002_directory,
     m003_studio,
+    m004_translation_sources,
 ]
 
 

@@ -10,9 +10,10 @@ without a restart. Every version is kept, with who wrote it and who approved it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,24 @@ class Version:
     message_id: str
     entry: str | None  # None: the message is retired
     status: str  # proposed | live | replaced | rejected
-    author: str | None  # None: the text that came in the content files
+    author: str | None  # None: from the content files, or the account was deleted
     approver: str | None
     created_at: str
     decided_at: str | None
     reason: str | None
+
+    @property
+    def from_files(self) -> bool:
+        """The text the message had in the content files before the studio first changed it."""
+        return self.reason == FROM_FILES
+
+
+@dataclass
+class Imported:
+    """What an import did: the versions it made, and what it did not take, one line each."""
+
+    ids: list[int] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def entries(text: str) -> dict[str, tuple[int, int]]:
@@ -154,6 +168,10 @@ def export_folder(files: Mapping[str, str], folder: Path) -> list[Path]:
     return written
 
 
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
+
+
 def _check_entry(entry: str, message_id: str) -> None:
     try:
         data = yaml.safe_load(entry)
@@ -184,17 +202,45 @@ class Studio:
     def history(self, file: str, message_id: str) -> list[Version]:
         """Every version of one message, newest first; the content files' own text last."""
         return self._versions(
-            "WHERE v.file = ? AND v.message_id = ? ORDER BY v.author_id IS NULL, v.id DESC",
-            [file, message_id],
+            "WHERE v.file = ? AND v.message_id = ? ORDER BY v.reason IS ?, v.id DESC",
+            [file, message_id, FROM_FILES],
         )
 
-    def last_changed(self) -> dict[tuple[str, str], str]:
-        """(language, message id) -> when a version of it last went live."""
-        rows = self.db.execute(
-            "SELECT file, message_id, max(decided_at) FROM content_versions "
-            "WHERE status IN ('live', 'replaced') GROUP BY file, message_id"
-        ).fetchall()
-        return {(r[0].split("/")[0], r[1]): r[2] or "" for r in rows}
+    def translation_states(self, content: ContentSet) -> dict[tuple[str, str], str]:
+        """(language, message id) -> "ok", "out of date" or "missing", for each English message.
+
+        Each translation is paired with a fingerprint of the English it was made from. English
+        changed since (in the studio or in the files) and the translation not: out of date. The
+        translation changed: it is paired with the English of now. A pair seen for the first
+        time is taken to be up to date.
+        """
+        known = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in self.db.execute("SELECT * FROM translation_sources").fetchall()
+        }
+        states, pairs = {}, []
+        for message_id, english in content.messages.get("en", {}).items():
+            source = _fingerprint(english.body)
+            for language, messages in content.messages.items():
+                if language == "en":
+                    continue
+                translation = messages.get(message_id)
+                if translation is None:
+                    states[language, message_id] = "missing"
+                    continue
+                own = _fingerprint(translation.body)
+                paired = known.get((language, message_id))
+                if paired is not None and paired[1] == own and paired[0] != source:
+                    states[language, message_id] = "out of date"
+                    continue
+                states[language, message_id] = "ok"
+                if paired != (source, own):
+                    pairs.append((language, message_id, source, own))
+        if pairs:
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO translation_sources VALUES (?, ?, ?, ?)", pairs
+            )
+        return states
 
     def check(self, file: str, message_id: str, entry: str | None) -> list[Problem]:
         """The problems the change would have (errors and warnings), without saving it."""
@@ -309,17 +355,24 @@ class Studio:
 
     def import_folder(
         self, user: User, folder: Path, now: datetime, *, direct: bool = False
-    ) -> list[int]:
-        """Each message that differs from the live one becomes a proposal (or, direct, live)."""
+    ) -> Imported:
+        """Each message that differs from the live one becomes a proposal (or, direct, live).
+
+        Only messages come in this way. A changed file of another kind (interface strings,
+        emergency cards, countries and areas) and messages the pack lacks are reported, not
+        taken: those are changed in the content folder, by the people who run first48.
+        """
         self._allowed(user)
         incoming = read_folder(folder)
         content, problems = build(incoming)
         if content is None:
             raise StudioError("The files to import do not build; nothing was saved.", problems)
         live = self.live_files()
-        ids = []
+        result = Imported()
         for file, text in sorted(incoming.items()):
             if not any(file.endswith("/" + name) for name in MESSAGE_FILES) or file not in live:
+                if live.get(file) != text:
+                    result.skipped.append(f"{file}: {'changed' if file in live else 'new'} file")
                 continue
             for message_id in entries(text):
                 entry = entry_text(text, message_id)
@@ -343,8 +396,13 @@ class Studio:
                         "imported directly (initial load)" if direct else None,
                     ],
                 )
-                ids.append(int(cursor.lastrowid or 0))
-        return ids
+                result.ids.append(int(cursor.lastrowid or 0))
+            result.skipped += [
+                f"{file}: {message_id} is not in the pack (kept)"
+                for message_id in entries(live[file])
+                if message_id not in entries(text)
+            ]
+        return result
 
     def _go_live(self, file: str, message_id: str, now: datetime) -> None:
         """Make way for a new live version: the one live now is kept as history.

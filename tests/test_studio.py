@@ -155,6 +155,13 @@ def test_export_then_import_moves_a_content_pack(services: Services, tmp_path: P
     assert content is not None and content.fingerprint == services.live.current.fingerprint
 
     # Another organisation loads the pack: the one changed message is proposed to its peers.
+    # What does not come in through the studio is listed, not dropped in silence.
+    ui = pack / "fr" / "ui.yml"
+    ui.write_text(ui.read_text() + "\n# a local note\n")
+    answers = pack / "de" / "answers.yml"
+    first, end = entries(answers.read_text())["naloxone-howto"]
+    lines = answers.read_text().splitlines(keepends=True)
+    answers.write_text("".join(lines[:first] + lines[end:]))
     other = {**env, "FIRST48_DATABASE": str(tmp_path / "other.db")}
     made = first48(
         "admin", "create-user", "dana", "--role", "peer_editor", "--password-stdin",
@@ -164,6 +171,9 @@ def test_export_then_import_moves_a_content_pack(services: Services, tmp_path: P
     imported = first48("content", "import", str(pack), "--as", "dana", env=other)
     assert imported.returncode == 0, imported.stderr
     assert "1 changed messages imported (proposed" in imported.stdout
+    assert "Not imported (2)" in imported.stdout
+    assert "fr/ui.yml: changed file" in imported.stdout
+    assert "de/answers.yml: naloxone-howto is not in the pack (kept)" in imported.stdout
     again = first48("content", "import", str(pack), "--as", "nobody", env=other)
     assert again.returncode == 1 and "No account 'nobody'" in again.stderr
 
@@ -182,3 +192,40 @@ def test_the_checks_are_about_the_message_being_edited(services: Services) -> No
     assert '"clean"' in problem.message
     first, end = entries(studio.live_files()[timeline])["dose-half-and-wait"]
     assert first < problem.line <= end  # the line of the file where the word is
+
+
+def test_a_translation_is_out_of_date_when_english_changes_in_the_studio_or_the_files(
+    services: Services,
+) -> None:
+    amina, bruno, _ = people(services)
+    studio = Studio(services.live.db, services.settings.content_dir)
+
+    def state(language: str = "fr", message_id: str = "naloxone-howto") -> str:
+        services.reload_content()
+        return studio.translation_states(services.live.current)[language, message_id]
+
+    assert state() == "ok" and state("de") == "ok"
+    changed, _ = studio.propose(amina, FILE, "naloxone-howto", NEW_ENTRY, NOW)
+    assert state() == "ok"  # only a proposal
+    studio.approve(bruno, changed, NOW)
+    assert state() == "out of date" and state("pt") == "out of date"
+
+    french = entry_text(studio.live_files()["fr/answers.yml"], "naloxone-howto")
+    assert french is not None
+    new_french = french.replace("  <b>", "  <b>Naloxone, étape par étape.</b>\n  <b>", 1)
+    translated, _ = studio.propose(bruno, "fr/answers.yml", "naloxone-howto", new_french, NOW)
+    studio.approve(amina, translated, NOW)
+    assert state() == "ok" and state("pt") == "out of date"
+
+    # An edit to the files alone (no studio) is noticed the same way.
+    assert state(message_id="dose-half-and-wait") == "ok"
+    timeline = services.settings.content_dir / "en" / "timeline.yml"
+    timeline.write_text(timeline.read_text().replace("Go slow.", "Go slowly."))
+    assert state(message_id="dose-half-and-wait") == "out of date"
+    german = services.settings.content_dir / "de" / "timeline.yml"
+    body = services.live.current.message("dose-half-and-wait", "de")
+    assert body is not None
+    first_line = body.body.splitlines()[0]
+    german.write_text(german.read_text().replace(first_line, first_line + " Langsam.", 1))
+    assert state("de", "dose-half-and-wait") == "ok"  # translated again in the same change
+    assert state("nl", "dose-half-and-wait") == "out of date"

@@ -189,3 +189,25 @@ async def test_a_new_timeline_message_and_retiring_one_need_a_second_peer(
         await post(amina, f"/studio/versions/{version}/approve", {}, page="/studio/queue")
     timeline = [m.id for m in services.live.current.timeline]
     assert "week-3-routine" in timeline and "dose-half-and-wait" not in timeline
+
+
+async def test_a_translator_sees_english_and_which_translations_are_out_of_date(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient],
+) -> None:
+    amina, bruno = peers
+    french = await amina.get("/studio/fr/naloxone-howto")
+    assert "English, the source" in french.text and "English has changed" not in french.text
+    assert "How to give naloxone" in french.text.split('class="bubble source"')[1]
+
+    await post(amina, EDIT, {"body": NEW_TEXT, "author": "amina", "action": "propose"})
+    queue = await bruno.get("/studio/queue")
+    version = re.search(r"/studio/versions/(\d+)/approve", queue.text)
+    assert version
+    await post(bruno, f"/studio/versions/{version.group(1)}/approve", {}, page="/studio/queue")
+
+    overview = await amina.get("/studio")
+    row = overview.text.split('href="/studio/en/naloxone-howto"')[1].split("</tr>")[0]
+    assert row.count("out of date") == 4  # fr, de, nl, pt
+    french = await amina.get("/studio/fr/naloxone-howto")
+    assert "English has changed since this translation was made" in french.text
+    assert "Naloxone in four steps" in french.text.split('class="bubble source"')[1]

@@ -63,27 +63,19 @@ def when_text(message: Message) -> str:
     return f"{t.amount} {t.unit}{'' if t.amount == 1 else 's'} after"
 
 
-def _rows(content: ContentSet, changed: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
-    """Every English message in timeline order, then the answers; each language's state.
-
-    A translation is out of date when English was changed in the studio after it was.
-    """
+def _rows(content: ContentSet, states: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """Every English message in timeline order, then the answers; each language's state."""
     english = content.messages["en"]
     timed = [m for m in content.timeline]
     others = sorted((m for m in english.values() if m.when is None), key=lambda m: m.id)
-    rows = []
-    for message in timed + others:
-        source_changed = changed.get(("en", message.id), "")
-        states = {}
-        for lang in LANGUAGES[1:]:
-            if message.id not in content.messages.get(lang, {}):
-                states[lang] = "missing"
-            elif changed.get((lang, message.id), "") < source_changed:
-                states[lang] = "out of date"
-            else:
-                states[lang] = "ok"
-        rows.append({"message": message, "states": states, "when": when_text(message)})
-    return rows
+    return [
+        {
+            "message": message,
+            "states": {lang: states.get((lang, message.id), "missing") for lang in LANGUAGES[1:]},
+            "when": when_text(message),
+        }
+        for message in timed + others
+    ]
 
 
 @router.get("/studio", response_class=HTMLResponse)
@@ -92,8 +84,8 @@ async def overview(request: Request) -> Response:
     require_peer(request)
     content = services_of(request).live.current
     topic = request.query_params.get("topic") or ""
-    changed = studio_of(request).last_changed()
-    rows = [r for r in _rows(content, changed) if not topic or r["message"].topic == topic]
+    states = studio_of(request).translation_states(content)
+    rows = [r for r in _rows(content, states) if not topic or r["message"].topic == topic]
     topics = sorted({m.topic for m in content.messages["en"].values() if m.topic})
     waiting = len(studio_of(request).proposals())
     stats = services_of(request).companion.outbox.stats()
@@ -127,12 +119,15 @@ def _editor(
     body = message.body if body is None else body
     ui = content.ui.get(message.language, {})
     buttons = [ui.get(f"button_{b}") or ui.get(b) or b for b in message.buttons]
+    english = content.messages["en"].get(message.id) if message.language != "en" else None
+    state = studio_of(request).translation_states(content).get((message.language, message.id))
     return render(
         request, "studio_edit.html", status, title=f"Edit {message.id} ({message.language})",
         message=message, when=when_text(message), body=body, author=author or message.author,
         preview=bubble(body), discreet_line=content.text(message.language, "discreet_line"),
         buttons=buttons, problems=problems or [],
         history=studio_of(request).history(message.file, message.id),
+        source=bubble(english.body) if english else None, out_of_date=state == "out of date",
     )  # fmt: skip
 
 
