@@ -411,6 +411,9 @@ def test_peers_edit_approve_and_restore_a_message_and_the_running_bot_sends_it(
     assert "You wrote this change" in amina.inner_text("main")
     assert amina.locator("text=Approve: send this from now on").count() == 0  # never her own
     _check_page(amina, "/studio/queue for the author")
+    for path in ("/studio/new", "/studio/timeline", "/studio/fr/dose-half-and-wait"):
+        amina.goto(server + path)
+        _check_page(amina, path)
 
     # Bruno approves it; the bot, still running, sends the new text when the reminder is due.
     bruno = _phone(browser)
