@@ -294,6 +294,7 @@ def cmd_link(settings: Settings, args: argparse.Namespace) -> int:
 def _understander(settings: Settings) -> Understander:
     from bot.areas import place_finder
     from bot.nlu import Keywords, RasaClient, Understander
+    from bot.screen import DangerScreen
 
     content, problems = build(read_folder(settings.content_dir))
     if content is None:
@@ -304,6 +305,7 @@ def _understander(settings: Settings) -> Understander:
         Keywords.load(),
         settings.nlu_threshold,
         find_place=place_finder(lambda: content.areas.values()),
+        screen=DangerScreen.ready(),
     )
 
 

@@ -240,6 +240,24 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(not|isnt|wont|aint|still not) (coming|come) (round|around)"
         " !(to|for|at|later|tonight|tomorrow|today|here|there|again|anymore|ever|my|yours|his|"
         "hers|ours|theirs|the|a|and|with|on|this|next|after|before|till|until)",
+        # Someone in front of the writer now: barely breathing, head gone, choking sounds.
+        "(breathing|breathin) but (barely|hardly|only just|not much|very slow|really slow)"
+        " !(keeping|surviving|getting|managing|coping|holding|making|scraping)",
+        "(like|only|just|maybe|about|barely) one breath every",
+        "head (dropped|flopped|lolled|lolling|slumped|dropping|flopping|rolled) ... (wont answer"
+        "|won't answer|not answering|isnt answering|doesnt answer|wont wake|won't wake|not waking"
+        "|not responding|wont respond|won't respond|no response|not breathing)",
+        "(went|gone|keeled|slumped|flopped) over in (his|her|their|the|a) (chair|seat|wheelchair)"
+        " !(laughing|lol|haha)",
+        "(hes|shes|he's|she's|he is|she is) out cold ... (choking|gurgling|rattling"
+        "|not breathing|wont wake|won't wake|breathing funny|blue|grey|gray)",
+        "sounds like (hes|shes|he's|she's|he is|she is|theyre|they're) (choking|drowning|gargling)"
+        " !(in|on|with|laughing|lol)",
+        # Going under again after naloxone wore off: said as happening, not asked about.
+        "!(if|when|does|can|will) (spray|naloxone|narcan|nyxoid|prenoxad|naloxon) ... (nodding"
+        " off again|nodding again|going under again|gone under again|drifting off again"
+        "|slipping away again|going over again|gone over again|dropping off again|fading again"
+        "|gone floppy again|going floppy again|not breathing again|going blue again)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -289,6 +307,12 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(visage|lèvres|peau) (tout |toute |)(gris|grise|grises)",
         "(tombé|tombée|effondré|effondrée|écroulé|écroulée|parti|partie) (juste |)après"
         " (sa|son|le|la|un|une|leur) (dose|shoot|taz|trait|fix|injection|came|pipe|cachets)",
+        # Limp and choking; going under again after naloxone ("il repart").
+        "comme (s'il|si elle|s'ils) (s'étouffait|s'étouffe|étouffait|se noyait)",
+        "est (tout mou|toute molle) ... (bruit|blanc|blanche|gris|grise|bleu|bleue|respire mal"
+        "|respire plus|respire pas|réagit pas|réagit plus|répond pas|répond plus|étouffe"
+        "|étouffait)",
+        "=(nyxoid|naloxone|narcan|spray|prenoxad) ... (il|elle) (repart|retombe|replonge|resombre)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -332,6 +356,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "zu viel (genommen|erwischt|gedrückt|geballert)",
         "(stecknadelkopf|winzige|stecknadel) pupillen",
         "(gesicht|lippen|haut) (ist |sind |wird |ganz |)grau",
+        # Dialect ("i kriag ihn ned wach"), and lying there not moving.
+        "(kriag|krieg|kriege|kriegen|bekomm|bekomme|bekommen) (ihn|sie|eam|ean|en) (ned|net"
+        "|nimmer|nich) (mehr |)wach",
+        "(liegt|lag|liegen) ... (rührt|regt|bewegt) (sich|si) (ned|nicht|nimmer|net|nich"
+        "|gar nicht|nicht mehr|kaum) !(auf|darüber|drüber|über|mehr auf|um)",
     ),
     "nl": (
         "ademt (niet|nauwelijks|bijna niet|amper)",
@@ -373,6 +402,13 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "te veel (genomen|gebruikt|gespoten|gerookt) !(koffie|eten|suiker|tijd)",
         "(speldenknop|piepkleine|heel kleine) pupillen",
         "(gezicht|lippen|huid) (is |zijn |wordt |helemaal |)grauw",
+        # Purple lips; going under again after naloxone.
+        "(lippen|gezicht|vingers|nagels|mond) (zijn |is |worden |wordt |helemaal |al |)(paars"
+        "|paarsig) !(van|door|haha|lol|omdat|geverfd|gestift)",
+        "paarse lippen !(gestift|geverfd|lipstick|van)",
+        "(naloxon|naloxone|nyxoid|narcan|spray|neusspray) ... (weer|opnieuw) (weggezakt"
+        "|aan het wegzakken|buiten westen|bewusteloos)",
+        "=(hij|ze|zij) (zakt|zakte) (weer|opnieuw) weg !(in|naar|uit)",
     ),
     "pt": (
         "(não|n) respira",
@@ -416,6 +452,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(respirando|respira|a respirar) (muito |)(devagar|devagarinho|mal)",
         "barulho (estranho |esquisito |)(a respirar|ao respirar)",
         "(gelado|gelada) e (não|n) (responde|reage|acorda)",
+        # Passed out after using, the sound; going under again after naloxone.
+        "desmaiou ... depois de (usar|se picar|fumar|injetar|consumir|se injetar|cheirar)",
+        "(barulho|som|ruído) (tipo|de|como|como um|parecido com) (gargarejo|gorgolejo)",
+        "(naloxona|spray|narcan|nyxoid) ... (voltou a (apagar|desmaiar|ficar roxo|ficar roxa)"
+        "|apagou (outra vez|de novo|novamente))",
     ),
 }
 
@@ -589,6 +630,42 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " (letters|letter|goodbye|someone to know|someone knows|wont need|won't need)",
         "(letter|letters|note|notes) ... (goodbye|wont be around|won't be around|last message"
         "|ending it|end it)",
+        # Letters left for the family, the means in mind, a plan, another person's threat.
+        "(wrote|written|writing|write|left|leaving) (letters|a letter|goodbye letters) for"
+        " (my|the) (kids|children|son|daughter|sons|daughters|boys|girls|mam|mum|mom"
+        "|family|partner|wife|husband|girlfriend|boyfriend|mother|dad)"
+        " !(s|to|about|from|for|so|school|teacher|court|solicitor|probation|housing|every|each"
+        "|when|while|inside|in prison|in jail|weekly)",
+        "(everyones|everyone's|everybodys|everybody's|theyre|they're|theyd|they'd|theyll"
+        "|they'll|world|worlds|world's) better off without me !(lol|jk|haha|lmao)",
+        "(what's|whats|what is|wats) the point (going on|carrying on|living|being alive"
+        "|waking up) !(about|at|with|and on|to|for|in)",
+        "(been|keeps|kept|keep|started|was|is) talking about (ending it|ending his life"
+        "|ending her life|ending their life|ending my life|killing (himself|herself|themselves"
+        "|myself)|not being here|not wanting to be here|wanting to die|topping (himself|herself"
+        "|themselves|myself)) !(with|between|for)",
+        "(keep|keeps|kept|cant stop|can't stop|cannot stop|been|always|constantly) (thinking"
+        "|dreaming) (about|of) the (train tracks|tracks|railway|railway line|rails|bridge|canal"
+        "|river|ledge|drop|cliff|cliffs|roof) !(walk|walks|job|jobs|project|works|path|towpath"
+        "|boat|boats|trip|party|pub|cafe|club|festival|route|closure|repairs|game|film|song"
+        "|episode)",
+        "(till|until|til|untill) i (dont|don't|do not|never|wont|won't|will not) wake up",
+        "(hes|shes|he's|she's|he is|she is|theyre|they're|they are) (going to|gonna|about to"
+        "|threatening to|trying to|planning to) kill (himself|herself|themselves)"
+        " !(laughing|on that|on the|on his|on her|at work|at the gym)",
+        "(how many|how much) (pills|tablets|meds|sleepers|benzos|methadone|meth|gear"
+        "|paracetamol) ... (not be here|not wake up|never wake up|to end it|end it all)",
+        "to not be here (anymore|any more|no more) !(in|at|with|on|because|cos|than)",
+        "(hurting|harming|cutting|burning) (myself|meself) (is |)(the only thing|all that helps"
+        "|only thing that helps|what helps)",
+        "(plans|planning|plan|planned|threatening|threatened|threatens|wants|wanted|going"
+        "|gonna|about) to jump !(ship|bail|the|a|on|in|into|back|at|out|through|ahead|over|up"
+        "|around|down|queue|start|for|to)",
+        "planning my (own death|suicide|own funeral)",
+        "(no future|see a future|see any future|no point|no reason|better off|cant go on"
+        "|can't go on) ... planning my (exit|death|funeral|end|goodbyes)",
+        "(ta|thanks|thank you|thankyou|cheers) for everything ... (wont be needing|won't be"
+        " needing|will not be needing) ... (bye|goodbye)",
     ),
     "fr": (
         "~suicide",
@@ -659,6 +736,13 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(fixe|regarde|regarder|fixer) les (rails|voies) (depuis|du|ça fait|encore|toute)",
         "(lettre|lettres) ... (plus là|adieu|en finir)",
         "(dernière|derniere) nuit ... (adieu|plus là|en finir)",
+        # No wish to wake up any more, means saved up for one go, a goodbye.
+        "(plus|jamais) envie de (me|m') (réveiller|reveiller) !(tôt|avant|à|a|pour|si tôt"
+        "|aussi tôt|demain|le matin pour)",
+        "(ai gardé|ai stocké|mis de côté|économisé|accumulé|planqué|ai réservé) ... (prends"
+        "|prendre|avale|avaler|bois|boire|gobe|gober) tout (d'un coup|d'un seul coup|en une fois)"
+        " !(le matin|le soir|ou|chaque|tous)",
+        "merci pour tout ... (vais partir|pars|partir|m'en aller) (pour de bon|pour toujours)",
     ),
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
@@ -723,6 +807,11 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|gleisen|schienen)",
         "kann nicht mehr ... (vorbereitet|abschied|verabschiedet|tabletten|schluss)",
         "verabschiedet ... (bin ich weg|nicht mehr da|nicht mehr hier|nicht mehr lebe)",
+        # Saying goodbye "for ever", beside hopelessness.
+        "(sich|mich) (für immer |)(verabschieden|verabschiedet) ... (keinen sinn|kein sinn"
+        "|nicht mehr leben|nicht mehr da sein|für immer|geht nicht ans telefon"
+        "|nicht ans handy)",
+        "(sich|mich) für immer verabschieden",
     ),
     "nl": (
         "~zelfmoord",
@@ -773,6 +862,10 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(strop|touw) (ligt |hangt |is |)(klaar|al klaar|aan het plafond|aan de balk)",
         "(heb|ik heb) een strop",
         "(staar|staren|sta|stond|zit) ... (naar het|bij het|aan het|op het) spoor",
+        # Thinking of taking all the pills at once.
+        "(pillen|tabletten|pilletjes|medicijnen|methadon|strip|strips|slaappillen) ... (erover"
+        "|eraan|overweeg|overweeg om|plan om|zin om) (ze |)(allemaal|alles) (in een keer"
+        " |tegelijk |)(te nemen|te slikken|in te nemen)",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -834,6 +927,11 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(a olhar|olhar|olho|olhando|fico a olhar) (para a|para as|pra) (linha|linhas|linha do"
         " comboio|linha do trem)",
         "(já não|não|n) aguento mais ... (tudo pensado|tudo planeado|tudo preparado|acabar)",
+        # Means saved up for one go, a goodbye beside "I can't take any more".
+        "(guardada|guardado|guardadas|guardados|guardei|juntei|poupei|escondi|reservei) ..."
+        " (tomar|tomo|engolir|engulo|beber|bebo) (tudo|toda|todos|todas) de uma (vez|só vez)",
+        "(adeus|obrigado por tudo|obrigada por tudo) ... (não aguento mais|já não aguento"
+        "|n aguento mais|nao aguento mais)",
     ),
 }
 

@@ -20,6 +20,9 @@ import yaml
 
 from bot.areas import fold as fold_words
 from bot.detector import Detection, detect
+from bot.screen import BOTH_CARDS, Danger, DangerScreen
+from bot.screen import CAUTION as SCREEN_CAUTION
+from bot.screen import THRESHOLD as SCREEN_THRESHOLD
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +180,7 @@ class RasaClient:
 
 
 class Understander:
-    """The whole pipeline the bot uses: detector, Rasa, keywords, then out_of_scope."""
+    """The whole pipeline the bot uses: detector and screen, Rasa, keywords, out_of_scope."""
 
     def __init__(
         self,
@@ -190,8 +193,17 @@ class Understander:
         overrule_emergency_below: float = 0.3,
         caution_threshold: float = 0.2,
         find_place: Callable[[str], str | None] | None = None,
+        screen: DangerScreen | None = None,
+        screen_threshold: float = SCREEN_THRESHOLD,
+        screen_caution: float = SCREEN_CAUTION,
     ) -> None:
         self.rasa = rasa
+        # The danger screen (bot/screen.py): a second reader for emergencies, in process,
+        # so it also works when Rasa is down. When it is sure, the card is shown.
+        self.screen = screen
+        self.screen_threshold = screen_threshold
+        # Below the card, a screen this sure adds the emergency line to the answer.
+        self.screen_caution = screen_caution
         self.keywords = keywords
         self.find_place = find_place  # a town named in the text, for the fallback
         self.threshold = threshold
@@ -212,6 +224,9 @@ class Understander:
         if detection is not None and not detection.topic:
             return self._card(text, detection)
         lang = guess_language(text, language)
+        danger = self._danger(text)
+        if danger is not None and danger.total >= self.screen_threshold:
+            return self._card(text, self._screened(danger, lang))
         result = await self.rasa.parse(text) if self.rasa is not None else None
         understood = self._from_rasa(text, lang, result) if result is not None else None
         if detection is not None:
@@ -228,7 +243,9 @@ class Understander:
             ):
                 return self._card(text, detection)
             return replace(reading, caution=True)
-        caution = result is not None and self._emergency_score(result) >= self.caution_threshold
+        caution = (
+            result is not None and self._emergency_score(result) >= self.caution_threshold
+        ) or (danger is not None and danger.total >= self.screen_caution)
         if understood is not None:
             return replace(
                 understood, caution=caution and understood.intent not in EMERGENCY_INTENTS
@@ -247,6 +264,23 @@ class Understander:
                 text, "set_location", 0.5, lang, "fallback", entities, caution=caution
             )
         return Understanding(text, "out_of_scope", 0.0, lang, "fallback", caution=caution)
+
+    def _danger(self, text: str) -> Danger | None:
+        """The screen's reading, or None without a screen (or if it failed)."""
+        if self.screen is None:
+            return None
+        try:
+            return self.screen.read(text)
+        except Exception:  # never let the second reader stop the first answer
+            logger.exception("danger screen failed; going on without it")
+            return None
+
+    @staticmethod
+    def _screened(danger: Danger, lang: str) -> Detection:
+        """The screen's call as a detection; unsure which danger, both cards (either helps)."""
+        overdose = danger.overdose >= danger.crisis or danger.overdose >= BOTH_CARDS
+        crisis = danger.crisis > danger.overdose or danger.crisis >= BOTH_CARDS
+        return Detection(overdose, crisis, lang, "danger screen")
 
     @staticmethod
     def _card(text: str, detection: Detection) -> Understanding:

@@ -34,6 +34,7 @@ from bot.dispatcher import Dispatcher, retry_after_seconds
 from bot.live_content import LiveContent
 from bot.nlu import Keywords, RasaClient, Understander
 from bot.outbox import Outbox
+from bot.screen import DangerScreen
 from bot.settings import Settings
 from bot.store import open_database
 
@@ -66,6 +67,7 @@ class Services:
             Keywords.load(),
             settings.nlu_threshold,
             find_place=place_finder(lambda: live.current.areas.values()),
+            screen=DangerScreen.ready(),
         )
         companion = Companion(db, live, settings, clock)
         return cls(settings, clock, live, companion, Outbox(db), understander, Directory(db))

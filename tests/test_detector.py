@@ -869,3 +869,46 @@ def test_naloxone_this_minute_ropes_urges_and_rails(
 def test_other_people_and_last_messages(text: str, hit: bool) -> None:
     found = detect(text)
     assert (found is not None and not found.topic) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "overdose", "crisis"),
+    [
+        # Going under again after naloxone, said as happening now.
+        ("used the nyxoid 20 mins ago and shes nodding off again", True, False),
+        ("on lui a mis la naloxone et là elle retombe", True, False),
+        ("we gaven narcan maar hij is weer weggezakt", True, False),
+        ("dei a naloxona e ela apagou de novo", True, False),
+        # Someone in front of the writer: barely breathing, head gone, limp, purple lips.
+        ("shes breathing but barely, what do i do", True, False),
+        ("his head dropped and he wont answer", True, False),
+        ("il est tout mou et il respire mal", True, False),
+        ("i krieg sie ned wach", True, False),
+        ("haar lippen zijn paars", True, False),
+        ("ele desmaiou na sala depois de se picar", True, False),
+        # Veiled intent: letters left, the means in mind, another person's threat.
+        ("left letters for my kids on the table", False, True),
+        ("cant stop thinking about the railway line", False, True),
+        ("gonna keep using until i dont wake up", False, True),
+        ("my partner says shes going to kill herself", False, True),
+        ("cutting myself is the only thing that helps", False, True),
+        ("j'ai plus envie de me réveiller", False, True),
+        ("er will sich für immer verabschieden", False, True),
+        ("ik heb de pillen hier en denk erover ze allemaal te slikken", False, True),
+        ("tenho os comprimidos guardados, vou tomar todos de uma vez", False, True),
+        # Calm questions and everyday words next to the same ones.
+        ("what if they nod off again after naloxone", False, False),
+        ("if i give him the spray and he comes round can he go back under?", False, False),
+        ("on m'a dit que la personne peut replonger après la naloxone", False, False),
+        ("i wrote letters to my kids every week inside", False, False),
+        ("been thinking about the canal walk on sunday", False, False),
+        ("shes going to kill herself laughing when she sees this", False, False),
+        ("je garde ma métha et je la prends tout d'un coup le matin ?", False, False),
+        ("de pijn zakt weer weg", False, False),
+        ("ik hoef de tabletten niet allemaal te nemen", False, False),
+    ],
+)
+def test_going_under_again_and_veiled_plans(text: str, overdose: bool, crisis: bool) -> None:
+    found = detect(text)
+    got = (found.overdose, found.crisis) if found and not found.topic else (False, False)
+    assert got == (overdose, crisis)

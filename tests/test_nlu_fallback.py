@@ -13,6 +13,7 @@ import pytest
 from bot.nlu import EMERGENCY_INTENTS as EMERGENCIES
 from bot.nlu import Keywords, RasaClient, Understander, guess_language
 from bot.nlu_eval import evaluate, load_cases
+from bot.screen import DangerScreen
 from bot.telegram_app import Services
 from tests.conversation import onboard, talk
 
@@ -55,7 +56,7 @@ def silent_server() -> Iterator[str]:
 
 def understander(url: str | None, timeout: float = 0.3) -> Understander:
     rasa = RasaClient(url, timeout=timeout) if url else None
-    return Understander(rasa, Keywords.load())
+    return Understander(rasa, Keywords.load(), screen=DangerScreen.ready())
 
 
 @pytest.mark.parametrize(
@@ -194,8 +195,9 @@ async def test_a_topic_word_gets_the_card_when_rasa_cannot_say_otherwise(text: s
     assert understood.source == "safety" and not understood.caution
 
 
-async def test_with_rasa_down_the_detector_alone_catches_the_dev_set_emergencies() -> None:
-    """The emergency card must not depend on the model: Rasa down, the detector still knows."""
+async def test_with_rasa_down_the_detector_and_screen_catch_the_dev_set_emergencies() -> None:
+    """The emergency card must not depend on Rasa: when it is down, the detector and the
+    danger screen (both in the bot's own process) still know."""
     result = await evaluate(understander(None), load_cases(DEV))
     pairs = list(zip(result.cases, result.predicted, strict=True))
     emergencies = [(c, g) for c, g in pairs if c.intent in EMERGENCIES]

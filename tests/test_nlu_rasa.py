@@ -15,6 +15,7 @@ import pytest
 from bot.clock import Clock
 from bot.nlu import Keywords, RasaClient, Understander
 from bot.nlu_eval import evaluate, load_cases, metrics
+from bot.screen import DangerScreen
 from bot.settings import Settings
 from tests.botharness import CHAT, Harness
 from tests.conftest import TOKEN, with_api
@@ -34,7 +35,8 @@ pytestmark = [
 
 
 def understander(url: str = RASA_URL, timeout: float = 2.0) -> Understander:
-    return Understander(RasaClient(url, timeout=timeout, pause_after_failure=0.5), Keywords.load())
+    rasa = RasaClient(url, timeout=timeout, pause_after_failure=0.5)
+    return Understander(rasa, Keywords.load(), screen=DangerScreen.ready())
 
 
 @pytest.mark.parametrize(

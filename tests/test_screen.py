@@ -1,0 +1,162 @@
+"""The danger screen: a second reader for emergencies that needs neither Rasa nor a phrase list."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.detector import detect
+from bot.nlu import Keywords, Understander
+from bot.screen import (
+    THRESHOLD,
+    DangerScreen,
+    export,
+    fingerprint,
+    fit,
+    normalise,
+    training_examples,
+)
+from bot.telegram_app import Services
+from tests.conversation import onboard, texts
+
+# Worded unlike any phrase of the detector (asserted below): only a reader of the whole
+# message can tell. Written for this test; in no training or test set.
+UNLISTED_EMERGENCIES = [
+    (
+        "she had a dig in the toilets ages ago and still hasnt come out, door locked, no answer",
+        "en",
+    ),
+    ("ik heb afscheidsbrieven geschreven voor mijn kinderen", "nl"),
+    ("ele caiu depois de cheirar e não responde", "pt"),
+]
+ORDINARY = [
+    ("where can i get methadone in leeds", "en"),
+    ("how long does naloxone last", "en"),
+    ("ou trouver de la methadone a lille", "fr"),
+    ("ich brauche einen schlafplatz heute nacht", "de"),
+    ("waar kan ik naloxon halen", "nl"),
+    ("obrigado pela ajuda", "pt"),
+    ("my dog keeps scratching his ear", "en"),
+]
+
+TINY = """version: "3.1"
+nlu:
+- intent: overdose_emergency
+  examples: |
+    - hes not breathing
+    - she wont wake up after the gear
+    - lips going blue help
+    - il respire plus
+- intent: crisis_self_harm
+  examples: |
+    - i want to end it tonight
+    - goodbye everyone this is it
+    - je veux mourir
+- intent: find_ost
+  examples: |
+    - where can i get my [methadone](drug)
+    - need a script
+- intent: greet
+  examples: |
+    - hello
+    - hi there
+"""
+
+
+@pytest.fixture(scope="module")
+def screen() -> DangerScreen:
+    built = DangerScreen.ready()
+    assert built is not None, "the screen trains from nlu/data"
+    return built
+
+
+def tiny_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "nlu"
+    folder.mkdir()
+    (folder / "en.yml").write_text(TINY, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("text", "language"), UNLISTED_EMERGENCIES)
+async def test_with_rasa_down_the_screen_cards_an_emergency_no_phrase_knows(
+    screen: DangerScreen, text: str, language: str
+) -> None:
+    assert detect(text, prefer=language) is None, "this must be the screen's catch"
+    understood = await Understander(None, Keywords.load(), screen=screen).understand(text, language)
+    assert understood.intent in ("overdose_emergency", "crisis_self_harm")
+    assert understood.source == "safety" and understood.detection is not None
+
+
+@pytest.mark.parametrize(("text", "language"), ORDINARY)
+async def test_ordinary_messages_pass_the_screen(
+    screen: DangerScreen, text: str, language: str
+) -> None:
+    assert screen.read(text).total < THRESHOLD
+    understood = await Understander(None, Keywords.load(), screen=screen).understand(text, language)
+    assert understood.intent not in ("overdose_emergency", "crisis_self_harm")
+
+
+def test_the_person_gets_the_card_in_the_chat_when_only_the_screen_knows(
+    services: Services,
+) -> None:
+    onboard(services, 31)
+    text, _ = UNLISTED_EMERGENCIES[0]
+    answer = "\n".join(texts(services, 31, text))
+    assert "Call 999 now" in answer
+
+
+def test_the_screen_scores_exactly_as_scikit_learn_does(tmp_path: Path) -> None:
+    from scipy.sparse import hstack
+
+    folder = tiny_folder(tmp_path)
+    vectorizers, classifier = fit(training_examples(folder))
+    ours = DangerScreen(export(vectorizers, classifier, fingerprint(folder)))
+    classes = list(classifier.classes_)
+    for text in ["HES NOT BREATHIIING", "where is my methadone", "", "🙂🙂", "a " * 3000]:
+        row = hstack([v.transform([normalise(text)]) for v in vectorizers]).tocsr()
+        expected = classifier.predict_proba(row)[0]
+        danger = ours.read(text)
+        assert danger.overdose == pytest.approx(expected[classes.index("overdose_emergency")])
+        assert danger.crisis == pytest.approx(expected[classes.index("crisis_self_harm")])
+
+
+def test_a_changed_training_set_retrains_and_a_broken_one_keeps_the_last_model(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder, model = tiny_folder(tmp_path), tmp_path / "models" / "screen.json"
+    first = DangerScreen.ready(folder, model)
+    assert first is not None and model.exists()
+    assert DangerScreen.ready(folder, model) is first  # up to date: nothing to do
+
+    data = folder / "en.yml"
+    data.write_text(TINY.replace("    - hello\n", "    - hello\n    - yo\n"), encoding="utf-8")
+    second = DangerScreen.ready(folder, model)
+    assert second is not None and second.fingerprint != first.fingerprint
+
+    data.write_text(TINY + "- intent: thanks\n  examples: |\n    - ta\n   - [broken\n")
+    with caplog.at_level(logging.ERROR, logger="bot.screen"):
+        kept = DangerScreen.ready(folder, model)
+    assert kept is not None and kept.fingerprint == second.fingerprint, "the last good one stays"
+    assert any("en.yml:" in r.getMessage() for r in caplog.records), "names file and line"
+    assert kept.read("hes not breathing").overdose > 0.5
+
+
+def test_a_damaged_model_file_is_rebuilt(tmp_path: Path) -> None:
+    folder, model = tiny_folder(tmp_path), tmp_path / "screen.json"
+    model.write_text('{"fingerprint": "x", "parts": [', encoding="utf-8")
+    rebuilt = DangerScreen.ready(folder, model)
+    assert rebuilt is not None and rebuilt.fingerprint == fingerprint(folder)
+
+
+async def test_without_any_model_the_detector_still_answers(tmp_path: Path) -> None:
+    folder = tiny_folder(tmp_path)
+    shutil.copy(folder / "en.yml", folder / "broken.yml")
+    (folder / "broken.yml").write_text("nlu: [", encoding="utf-8")
+    assert DangerScreen.ready(folder, tmp_path / "none.json") is None
+    understood = await Understander(None, Keywords.load(), screen=None).understand(
+        "my mate has gone blue and isnt breathing"
+    )
+    assert understood.intent == "overdose_emergency"
