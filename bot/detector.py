@@ -37,7 +37,9 @@ Phrase syntax (the lists below)
                    message whose only hits are topic words is reported with ``topic=True``
                    (unless it also has an urgent word or shouting); the caller may let a
                    confident reading of the whole message overrule it, and shows the card
-                   when nothing does.
+                   when nothing does. A hit in a joke ("... jump off a bridge lol") or
+                   about a film ("the blue lips on that zombie show") is reported the
+                   same way: see JOKES and FICTION.
 Phrases are written in plain spelling, with accents and apostrophes; they are
 normalised exactly like messages.
 """
@@ -175,10 +177,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "needle (still |)in (his|her|their|the) (arm|leg|neck|groin|hand)",
         "=(hes|he's|shes|she's|he is|she is|they're|theyre) (fitting|seizing|having a fit"
         "|having a seizure|convulsing)",
-        "(did|done|took|taken|had|used|use|tooken|took way) (too much|way too much|my old amount"
-        "|my old dose|what i used to|the same as before|the same as inside) ... (going under"
-        "|going dark|eyes open|chest|nodding|fading|slipping away|pass out|passing out|spinning"
-        "|cant breathe|can't breathe|so heavy|really heavy)",
+        "(did|done|took|taken|had|used|use|tooken|took way) (too much|way too much|to much"
+        "|my old amount|my old dose|what i used to|the same as before|the same as inside) ..."
+        " (going under|going dark|eyes open|chest|nodding|fading|slipping away|pass out"
+        "|passing out|spinning|cant breathe|can't breathe|so heavy|really heavy)",
         "(gone over|went over|collapsed|on the floor|on the ground|slumped|unconscious) ..."
         " (not moving|not breathing|wont wake|won't wake|not waking|blue|grey|gray)",
         "!(till|until|til|untill) =(hes|he's|shes|she's|he is|she is|he was|she was|they're"
@@ -198,13 +200,15 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "=(hes|shes|he's|she's|he is|she is) (all |)floppy",
         "(not|no|isnt|isn't) (breathing|breathin) (right|properly|normal|normally)",
         "sternum rub",
-        "(too much|overdid it|overdone it|way too much) ... (feel like im going|feel like i'm going"
+        "(too much|to much|overdid it|overdone it|way too much) ... (feel like im going"
+        "|feel like i'm going"
         "|slipping|going under|goin under|fading|cant keep my eyes open|can't keep my eyes open)",
         "(breathing|breathin|breath) (feels|is|sounds) (wrong|weird|funny|strange)",
         "(slid|slumped|collapsed|keeled over|dropped|flopped) ... after (smoking|using|injecting"
         "|shooting up|his hit|her hit|a hit|the hit|a dig|a bag|the pipe)",
         "(chest heavy|chest is heavy|cant keep my eyes open|can't keep my eyes open|going under"
-        "|cant breathe|can't breathe) ... (too much|my old amount|my old dose)",
+        "|cant breathe|can't breathe|fading out|slipping away|feel like im going|feel like i'm"
+        " going) ... (too much|to much|too many|way too many|my old amount|my old dose)",
         "!(hair|hairs|s|sky|weather|it|everything|beard|light|screen|im|i'm|i am|am)"
         " =(turning|going|gone|went|turned|goin) (grey|gray)",
         # Naloxone asked for this minute, someone going under.
@@ -222,9 +226,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         f"~{NOT_OD_BEFORE} overdose {NOT_OD_AFTER_EN}",
         f"~{NOT_OD_BEFORE} overdosed {NOT_OD_AFTER_EN}",
         f"~{NOT_OD_BEFORE} overdosing {NOT_OD_AFTER_EN}",
+        # Its own word, so it is never read as a typo for "overdoes" ("overdoes happening").
+        f"~{NOT_OD_BEFORE} overdoses {NOT_OD_AFTER_EN}",
         f"~=over (dose|dosed|dosing) {NOT_OD_AFTER_EN}",
         "(he|she|they|i|we|he's|she's|i've|we've|they've|someone|somebody|mate|friend)"
-        " (took|taken) (too much|way too much) !(time|money|effort|stress|credit|data)",
+        " (took|taken) (too much|way too much|to much) !(time|money|effort|stress|credit|data)",
         "(feel|feeling|can feel) (myself|meself) (fading|slipping|going) (out|away|under)",
         "(took|taken|had|done) (too much|way too much) (and|an|n|)"
         " (feel|feeling|feels|is|he's|she's)"
@@ -258,6 +264,43 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         " off again|nodding again|going under again|gone under again|drifting off again"
         "|slipping away again|going over again|gone over again|dropping off again|fading again"
         "|gone floppy again|going floppy again|not breathing again|going blue again)",
+        # Said by the one who used: wrong after the hit, eyes closing, numb. Pills on top of
+        # the gear, someone barely there, the breathing gone funny, "overdoes" for overdose.
+        "(feel|feeling|feels) (really |so |very |proper |)(wrong|weird|funny|strange|off|odd)"
+        " after (that|my|this|his|her|the last) (last |)(hit|shot|dig|bag|line|pipe|fix|dose"
+        "|toot|blast)",
+        "(after|since) (that|the|my|this|his|her) (last |)(hit|shot|dig|bag|line|pipe|fix|dose"
+        "|toot|blast) ... (cant|can't|cannot|can not) (keep my eyes open|keep his eyes open"
+        "|keep her eyes open|feel my|stay awake|move my)",
+        "(slipping away|fading out|fading away|drifting off|going under|struggling to breathe"
+        "|struggling to breath) ... (after|since) (that|my|this|his|her|the last) (last |)(hit"
+        "|shot|dig|bag|line|pipe|fix|dose|toot|blast)",
+        "(struggling|hard|cant|can't) to (breathe|breath) (after|since) (that|my|this|his|her"
+        "|the last) (last |)(hit|shot|dig|bag|line|pipe|fix|dose|toot|blast)",
+        "(cant|can't|cannot|couldnt|couldn't) (feel|find|get) (a|his|her|their|any) pulse",
+        "(took|taken|done|used|had) (way |much |loads |a lot |)more than (usual|normal"
+        "|i usually do|i normally do|my usual) ... (cant feel|can't feel|cant breathe|can't"
+        " breathe|so scared|chest|going under|fading|slipping)",
+        "(cant feel|can't feel|cant breathe|can't breathe|going under|fading|slipping) ..."
+        " (took|taken|done|used|had) (way |much |loads |a lot |)more than (usual|normal"
+        "|i usually do|i normally do|my usual)",
+        "(cant|can't|cannot) (keep my eyes open|stay awake) ... (cant|can't|cannot) (feel my"
+        "|breathe|breath|move my)",
+        "(cant|can't|cannot) (feel my|move my) ... (cant|can't|cannot) (keep my eyes open"
+        "|stay awake)",
+        "(took|taken|necked|swallowed|had|done|dropped) (a load of|loads of|a lot of|a handful of"
+        "|a bunch of|a pile of) (tablets|pills|benzos|vallies|valium|xanax|sleepers|pregabs"
+        "|pregabalin|gabapentin|diazepam|etizolam) on top of (the|his|her|their|my) (gear"
+        "|methadone|meth|heroin|brown|smack|fent|bupe|subs|drink|booze)",
+        "(hes|shes|he's|she's|he is|she is|theyre|they're|they are) (barely|hardly|only just)"
+        " (there|with it|with us|conscious|awake|alive) !(anymore|any more|these days|lately|at"
+        "|most|half|when|since|now|nowadays|for|in)",
+        "(breathing|breathin|breath) (s |is |has |)(gone|going|went|turned|got) (funny|weird"
+        "|wrong|strange|odd|shallow|noisy|rattly|slow) !(since|for|when|after|at night|lately"
+        "|recently|every|in the|with my|from)",
+        "=overdoes (happening|happenin|going on|in progress|right now|now|rn) !(and then|and"
+        " again|on)",
+        "=(an|having an|had an|having a) overdoes",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -313,6 +356,12 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "|respire plus|respire pas|réagit pas|réagit plus|répond pas|répond plus|étouffe"
         "|étouffait)",
         "=(nyxoid|naloxone|narcan|spray|prenoxad) ... (il|elle) (repart|retombe|replonge|resombre)",
+        # A fit or foam at the mouth, after using.
+        "(il|elle) (convulse|convulsait|convulsionne|fait des convulsions|a des convulsions"
+        "|fait une convulsion|est en train de convulser|fait une crise d'épilepsie)",
+        "(convulse|convulsions|spasmes|secousses) ... (depuis|après) (son|sa|le|la|un|une|leur"
+        "|ce|cette) (fix|shoot|dose|injection|taz|trait|pipe|prise)",
+        "(écume|mousse|bave) (aux lèvres|à la bouche|de la bouche|sur la bouche)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -361,6 +410,15 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "|nimmer|nich) (mehr |)wach",
         "(liegt|lag|liegen) ... (rührt|regt|bewegt) (sich|si) (ned|nicht|nimmer|net|nich"
         "|gar nicht|nicht mehr|kaum) !(auf|darüber|drüber|über|mehr auf|um)",
+        # A fit or foam at the mouth; collapsed after the shot (Swiss "umkheit").
+        "(zuckt|zucken|zuckte|krampft|krampfen|krampfte) (am|auf dem|auf em|uf em|uf"
+        " de) (boden|bode|bett|sofa|teppich)",
+        "(krampfanfall|krampft|krampfen|zuckungen|zuckt) ... nach (dem|den|em|einem|nem|am"
+        "|seinem|ihrem) (schuss|druck|spritze|hit|drücken|ballern|tabletten|pillen|stoff)",
+        "nach (dem|em|einem|nem|am|seinem|ihrem) (schuss|druck|spritze|hit|drücken|ballern)"
+        " (umgekippt|umkheit|umgheit|umgfalle|umgefallen|zusammengeklappt|weggekippt"
+        "|zusammengebrochen|zuckt|krampft|bewusstlos|weggetreten)",
+        "(schaum|schäumt) (vor dem|vorm|vor em|aus dem|ausm|am) mund",
     ),
     "nl": (
         "ademt (niet|nauwelijks|bijna niet|amper)",
@@ -409,6 +467,14 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(naloxon|naloxone|nyxoid|narcan|spray|neusspray) ... (weer|opnieuw) (weggezakt"
         "|aan het wegzakken|buiten westen|bewusteloos)",
         "=(hij|ze|zij) (zakt|zakte) (weer|opnieuw) weg !(in|naar|uit)",
+        # Flemish "ni wakker", strange snoring and gurgling, a fit, foam at the mouth.
+        "(krijg|krijgen|krijgt|kreeg) (hem|haar|ze|em) (ni|nie) (meer |)wakker",
+        "(ligt|lag) (raar|vreemd|heel raar|zo raar) te (snurken|gorgelen|reutelen)",
+        "(ligt|lag|zit) te (gorgelen|reutelen|schokken|stuipen|schuimen) !(van)",
+        "(snurkt|snurken|gorgelt|gorgelen|reutelt|reutelen|schokt|schokken) ... na (zijn|haar"
+        "|de|het|dat|die|een|z'n|zn) (shot|spuit|dope|spuiten|gebruik|gebruiken|lijn|pijp)",
+        "schuim (uit|op|rond|om|aan) (zijn|zn|z'n|haar|de|d'r|der) mond",
+        "ogen (weggedraaid|draaien weg|rollen weg)",
     ),
     "pt": (
         "(não|n) respira",
@@ -438,7 +504,8 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "~od",
         "(não|n) (reage|está a reagir|tá reagindo|está reagindo)",
         "(caiu|apagou|desmaiou|tombou) (logo |)depois (do|da|de um|de uma|dum|duma)"
-        " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos)",
+        " (chuto|pico|dose|injeção|caneco|cavalo|heroína|comprimidos|linha|bocado|fentanil"
+        "|fenta|pedra|droga)",
         "(caiu|apagou|desmaiou|tombou) (logo |)depois de (usar|se picar|fumar|injetar|consumir)",
         "(continua|tá|está|ficou) sem (reagir|responder|respirar)",
         "(gorgolejar|gorgolejo|gorgoleja|a gorgolejar)",
@@ -457,12 +524,61 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(barulho|som|ruído) (tipo|de|como|como um|parecido com) (gargarejo|gorgolejo)",
         "(naloxona|spray|narcan|nyxoid) ... (voltou a (apagar|desmaiar|ficar roxo|ficar roxa)"
         "|apagou (outra vez|de novo|novamente))",
+        # Overdid the dose and going dark, fell after using, pinned pupils, a fit, foam.
+        "(exagerei|exagerou|exageraste|exagerámos|exageraram) (na|com a) (dose|droga|heroína"
+        "|cena|pedra|dosagem) !(de café|de cafe|de açúcar|de doces|de treino|ontem)",
+        "(exagerei|exagerou|dose|chuto|pico|tomei demais|usei demais) ... peito (a fechar"
+        "|fechando|pesado|a apertar|apertando)",
+        "(estou|tou|to|tô) (a apagar|apagando|a desmaiar|desmaiando) !(as|os|a|o|uma|um|tudo"
+        "|isto|isso|mensagens|fotos|luz|luzes|cigarro|o cigarro|e a acender)",
+        "(caiu|apagou|tombou|capotou) (no|na|em|pro) (chão|chao|banheiro|sofá|sala|quarto|cama"
+        "|casa de banho|wc|rua) depois de (usar|se picar|fumar|injetar|consumir|se injetar"
+        "|cheirar|se chutar|chutar)",
+        "(pupila|pupilas) (que nem|tipo|como|feito|igual|de) (ponta de |cabeça de |)(alfinete"
+        "|agulha)",
+        "(a tremer|tremendo|a convulsionar|convulsionando|convulsões|convulsão) ... depois (do"
+        "|da|dum|duma) (chuto|pico|dose|injeção|caneco)",
+        "(está|esta|tá|ta) (a convulsionar|convulsionando|tendo convulsões|tendo uma convulsão)",
+        "(sai|saindo|a sair|deita|deitando|a deitar|com) espuma (da|pela|na) boca",
     ),
 }
 
 # --------------------------------------------------------------------------------------
 # Crisis: suicidal intent or self-harm, said by the person writing
 # --------------------------------------------------------------------------------------
+
+# "Tonight is my last night" as a goodbye, not "... of the holiday", "... at work",
+# "... before my shift", "... inside", "... as a free man": what may not come right after.
+LAST_NIGHT_NOT_EN = (
+    "!(in|at|of|on|here|there|inside|outside|before|b4|with|wiv|w|as|home|out|off|away|abroad"
+    "|working|at work|shift|shifts|for|together|staying|sober|clean|using|free|to|till|til"
+    "|until|doing|sleeping|camping|drinking|partying|alone|and then|then|back|over|without"
+    "|round|around|by|near|in the|of the|of freedom)"
+)
+LAST_NIGHT_NOT_FR = (
+    "!(ici|à|a|au|aux|en|chez|avec|de|du|des|d|avant|dans|sur|là|la|libre|pour|dehors"
+    "|dedans|seul|seule|tranquille|entre|sans|ensemble|loin|hors|et demain|parce|car"
+    "|au boulot|au taf|au travail|de boulot|de travail|de vacances)"
+)
+LAST_NIGHT_NOT_DE = (
+    "!(im|in|bei|beim|vor|auf|an|am|aus|als|mit|ohne|zu|zum|zur|für|nach|bis|von|vom|unter"
+    "|hier|da|dort|draußen|drinnen|zuhause|zu hause|daheim|arbeiten|clean|nüchtern|frei"
+    "|allein|alleine|des|der|dieses|diese|diesen|denn|weil|und morgen|urlaub|in freiheit)"
+)
+LAST_NIGHT_NOT_NL = (
+    "!(in|op|bij|hier|thuis|met|van|voor|als|aan|vrij|buiten|binnen|zonder|daar|weg|uit"
+    "|samen|alleen|werken|vakantie|clean|nuchter|want|omdat|tot|na|en morgen|in de|in het)"
+)
+LAST_NIGHT_NOT_PT = (
+    "!(em|no|na|nos|nas|aqui|cá|lá|ali|de|do|da|dos|das|com|antes|fora|livre|sem|para|pra"
+    "|sozinho|sozinha|juntos|juntas|porque|pois|até|e amanhã|a trabalhar|a dormir|em casa"
+    "|de férias|no trabalho)"
+)
+# Not a story or a saying: "it was his last day alive", "live like it's your last night".
+LAST_DAY_NOT_BEFORE = (
+    "!(was|spent|like its|like it s|like it was|as if|as if it was|war|verbracht|wie|als ob"
+    "|wäre|était|etait|comme si|passé|alsof|als|foi|era|como se|passou|passei)"
+)
 
 CRISIS: dict[str, tuple[str, ...]] = {
     "en": (
@@ -551,8 +667,14 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(saving|saved|been saving|stockpiling|stockpiled|stashing|stashed|hoarding|hoarded)"
         " (up |)(my |all my |)(pills|tablets|meds|sleepers|benzos)"
         " !(for the weekend|for monday|for later|til monday|till monday|for the morning)",
+        "(saving|saved|been saving|stockpiling|stockpiled|stashing|stashed|hoarding|hoarded)"
+        " (up |)(my |all my |)(methadone|meth|script|doses|takeaways|subs|bupe|gear) ... (not"
+        " wake up|never wake up|end it|not come back|never come back|be done|all at once"
+        "|in one go|not be here)",
+        "enough (now |here |)(to|so i|that i) (not|never|dont|don't|wont|won't) wake up",
         "(do|doing|take|taking|use|using|neck|necking|done|bang|banging|inject) (the whole lot"
-        "|the lot|everything ive got|everything i've got|a massive amount|everything ive saved"
+        "|the lot|everything ive got|everything i've got|everything i have|everything i got"
+        "|a massive amount|everything ive saved"
         "|everything i've saved) (in one go|on purpose|at once|tonight)",
         "so i (dont|don't|wont|won't|never|do not|will not) (have to |)wake up"
         " !(late|early|at|in|with|the|my|him|her|them|everyone|anyone|before|till|until)",
@@ -666,6 +788,63 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|can't go on) ... planning my (exit|death|funeral|end|goodbyes)",
         "(ta|thanks|thank you|thankyou|cheers) for everything ... (wont be needing|won't be"
         " needing|will not be needing) ... (bye|goodbye)",
+        # Affairs put in order so nobody has to deal with it after; every tablet in the
+        # house; nobody would notice; not bothering anyone much longer; another person's
+        # plan to hang himself; a last word for the family.
+        "so (nobody|no one|noone) (has|have|will have|would have|needs|will need|ever has) to"
+        " (deal with|sort|sort out|clean up|tidy|handle|worry about|go through) ... (after"
+        "|afterwards|when im gone|when i'm gone|once im gone|once i'm gone) !(i get out|im out"
+        "|i'm out|im released|i'm released|release|i leave|i go back|work|school|christmas"
+        "|the weekend|court)",
+        f"{NOT_EN} (swallow|swallowing|take|taking|neck|necking|down|downing) every (tablet"
+        "|pill|last pill|last tablet|one of my pills) (in the house|i have|ive got|i've got"
+        "|in the flat|i can find|in the cupboard|in the drawer|i own|left)",
+        "(no one|nobody|noone) (would|will|d|ll) (miss|notice|care) if i (wasnt|wasn't|weren't"
+        "|was not|were not) (here|around|alive) !(for|on|at|to|in)",
+        "(no one|nobody|noone) (would|will|d|ll) (miss|notice|care) if i (was|were) (gone|dead)",
+        "(no one|nobody|noone) (would|will|d|ll) (miss|notice|care) if i (died|disappeared"
+        "|vanished)",
+        "(wont|won't|will not|not gonna|not going to) be (bothering|bugging|troubling|burdening"
+        "|a bother to|a burden to) (anyone|anybody|everyone|people|you all|yous) (much longer"
+        "|for long|anymore|any more|after tonight|after today)",
+        "to hang (himself|herself|themselves) !(years|last|in prison|inside|when|once|up|out)",
+        "(planning|thinking|talking|talked|thought|dreaming) (about|of) hanging (himself"
+        "|herself|themselves)",
+        "=tell my (kids|mum|mam|mom|daughter|son|family|girl|boy|wife|husband|partner|mother"
+        "|dad|sister|brother|nan) (i loved (them|her|him)|i always loved (them|her|him)|that i"
+        " love (them|her|him)|that i loved (them|her|him)|im sorry for everything|i'm sorry"
+        " for everything) !(present|gift|card|cake|flowers|dinner|food|idea|letter)",
+        # At the tracks, thinking of stepping out (not "... of the door", "... for a smoke").
+        "(at|by|near|beside|next to|down by|down at|over by|along|up by|up at) the (tracks"
+        "|train tracks|railway|railway line|railway tracks|rail tracks|rails|train line"
+        "|level crossing|railroad|railroad tracks) ... (thinking about|thinking of|think about"
+        "|thought about|tempted to|want to|wanna|could|might|gonna|going to|about to|urge to"
+        "|feel like) (step|stepping|walk|walking|jump|jumping|wander|wandering) out"
+        " !(of|for|with|to|into|at|from|further|farther|tomorrow|the door|on my|on him|on her"
+        "|on them|on you|on the job|on work)",
+        "(at|by|near|beside|next to|down by|down at|over by|along|up by|up at) the (tracks"
+        "|train tracks|railway|railway line|railway tracks|rail tracks|rails|train line"
+        "|level crossing|railroad|railroad tracks) ... (thinking about|thinking of|think about"
+        "|thought about|tempted to|want to|wanna|could|might|gonna|going to|about to|urge to"
+        "|feel like) (step|stepping|walk|walking|jump|jumping|wander|wandering|lie|lying) (in"
+        " front|onto them|onto the tracks|onto the line|onto the rails|on to the tracks"
+        "|down on them|down on the tracks)",
+        # "Tonight is my last night" as a goodbye; beside a knife or a rope at hand.
+        f"(tonight|tonights|this) (is|will be|ll be|s|gonna be|going to be) (my|his|her|their)"
+        f" last (night|nite|evening) {LAST_NIGHT_NOT_EN}",
+        f"tonights (my|his|her|their) last (night|nite|evening) {LAST_NIGHT_NOT_EN}",
+        f"{LAST_DAY_NOT_BEFORE} (my|his|her|their) last (night|nite|evening|day) (on earth"
+        "|on this earth|alive|on this planet|in this world|of my life|of his life|of her life)",
+        "(tonight|tonights|this) (is|will be|ll be|s|gonna be|going to be) (my|his|her|their)"
+        " last (night|nite|evening) ... (knife|knives|blade|blades|razor|razors|razorblade"
+        "|razorblades|rope|noose|gun|ligature)",
+        "(today|todays|tonight|tonights|this) (is|will be|ll be|s) (my|his|her|their) last day"
+        " ... (knife|knives|blade|blades|razor|razorblade|rope|gun|ligature) (on him|on her|on"
+        " them|on me|with him|with her|with them|with me|in his hand|in her hand|in my hand"
+        "|ready|next to me|beside me|next to him|next to her)",
+        f"(knife|knives|blade|blades|razor|razorblade|rope|gun|ligature) ... (today|todays"
+        f"|tonight|tonights|this) (is|will be|ll be|s) (my|his|her|their) last (night|nite"
+        f"|evening|day) {LAST_NIGHT_NOT_EN}",
     ),
     "fr": (
         "~suicide",
@@ -680,6 +859,7 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "me foutre en (l'air|lair)",
         "me jeter sous un (train|métro|bus|camion)",
         "me jeter (du|d'un|par la) (pont|fenêtre|immeuble)",
+        "me jeter dans (le|la|l') (canal|fleuve|rivière|seine|meuse|loire|rhône|vide|eau)",
         f"{NOT_FR} (veux|voudrais|envie d'|vais) en finir",
         "en finir avec (la vie|tout|ma vie)",
         "(mettre|mets|met) fin à (mes jours|ma vie)",
@@ -743,6 +923,38 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|prendre|avale|avaler|bois|boire|gobe|gober) tout (d'un coup|d'un seul coup|en une fois)"
         " !(le matin|le soir|ou|chaque|tous)",
         "merci pour tout ... (vais partir|pars|partir|m'en aller) (pour de bon|pour toujours)",
+        # Talk of hanging, a goodbye with the children to look after, things given away
+        # beside a letter, on a bridge above the water.
+        "(parle|parlait|parlé|parler|parlais) (de se|de me|de te) (pendre|tuer|suicider"
+        "|foutre en l'air|flinguer)",
+        "(pardon|désolé|désolée|dsl) pour tout ... (prends soin|prenez soin|adieu|je vous aime"
+        "|je t'aime|embrasse)",
+        "(donné|distribué|offert|légué|laissé) (toutes |)(mes|toutes mes) (affaires|choses|trucs"
+        "|fringues|biens|meubles) ... (lettre|lettres|adieu|en ordre|plus besoin|mot pour)",
+        "pont ... (l'eau|la flotte|la rivière|le fleuve|le canal) (est|a l'air|semble|parait"
+        "|paraît) (noire|froide|profonde|sombre|attirante)",
+        "pont ... (l'eau|la flotte|la rivière|le fleuve|le canal) (est|a l'air|semble|parait"
+        "|paraît) (si|tellement|trop) (calme|tranquille|noire|froide|profonde|sombre|attirante)",
+        "pont ... (serait|ça serait|ce serait|ce sera|ça sera) (si |tellement |)(facile|simple)",
+        "pont ... (regarde|fixe|je regarde|je fixe) (l'eau|en bas|le vide|la flotte) (depuis"
+        "|ça fait|ca fait|encore)",
+        # "C'est ma dernière soirée" as a goodbye; beside a knife or a rope at hand.
+        f"(c'est|ce sera|ça sera|ca sera|ça va être|sera) (ma|sa) (dernière|derniere) (soirée"
+        f"|nuit) {LAST_NIGHT_NOT_FR}",
+        f"(c'est|ce sera|ça sera|ca sera|ça va être|sera) (mon|son) dernier soir"
+        f" {LAST_NIGHT_NOT_FR}",
+        f"{LAST_DAY_NOT_BEFORE} (ma|sa|mon|son) (dernière|derniere|dernier) (soirée|nuit|jour"
+        "|journée|soir) (sur terre|sur cette terre|en vie|de ma vie|de sa vie|vivant|vivante)",
+        "(c'est|ce sera|ça sera|ca sera|sera) (ma|sa|mon|son) (dernière|derniere|dernier)"
+        " (soirée|nuit|soir) ... (couteau|couteaux|lame|lames|rasoir|cutter|corde|flingue|arme"
+        "|pistolet)",
+        "(c'est|ce sera|ça sera|ca sera|sera) (mon|son) dernier jour ... (couteau|couteaux|lame"
+        "|lames|rasoir|cutter|corde|flingue|arme|pistolet) (sur lui|sur elle|sur moi|avec lui"
+        "|avec elle|avec moi|à la main|en main|dans la main|prêt|prête|à côté de moi|à côté de"
+        " lui|à portée)",
+        f"(couteau|couteaux|lame|lames|rasoir|cutter|corde|flingue|arme|pistolet) ... (c'est"
+        f"|ce sera|ça sera|ca sera|sera) (ma|sa|mon|son) (dernière|derniere|dernier) (soirée"
+        f"|nuit|soir|jour|journée) {LAST_NIGHT_NOT_FR}",
     ),
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
@@ -812,6 +1024,39 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|nicht mehr leben|nicht mehr da sein|für immer|geht nicht ans telefon"
         "|nicht ans handy)",
         "(sich|mich) für immer verabschieden",
+        # Things given away so nobody has to clear up, looking down from a bridge, a rope.
+        "(alles|meine sachen|mein zeug|mein ganzes zeug) (verschenkt|weggegeben|verteilt"
+        "|hergeschenkt) ... (keiner|niemand|abschied|brief|nicht mehr brauche)",
+        "(schau|schaue|guck|gucke|blick|blicke|starre) (runter|nach unten|hinunter|in die tiefe"
+        "|ins wasser|aufs wasser) ... (wär|wäre|wärs|wär's|wäre es|ist) (so |ganz |doch |echt"
+        " |)(einfach|leicht)",
+        "(steh|stehe|stand|sitz|sitze) (auf|an) (der|einer|dieser|dem) (brücke|brüstung"
+        "|geländer|kante) ... (schau|schaue|guck|gucke|starre|blick) (runter|nach unten"
+        "|hinunter|in die tiefe|ins wasser|aufs wasser)",
+        "(steh|stehe|stand|sitz|sitze) (auf|an) (der|einer|dieser|dem) (brücke|brüstung"
+        "|geländer|kante) ... (springen|runterspringen|wär so einfach|wäre so einfach)",
+        "(hat sich|hab mir|habe mir) (einen|nen|n|ein|schon einen) strick (besorgt|gekauft"
+        "|geholt|organisiert|gemacht|geknüpft)",
+        "strick ... (in den wald|im wald|heute nacht|heute abend|balken|decke|dachboden"
+        "|verabschiedet)",
+        # "Heute ist mein letzter Abend" as a goodbye (not "... im Urlaub", "... vor der
+        # Schicht"); "dass heute sein letzter Abend ist"; beside a knife or a rope at hand.
+        f"(heute|heut|das) (ist|wird) (mein|sein|ihr) letzter abend {LAST_NIGHT_NOT_DE}",
+        f"(heute|heut|das) (ist|wird) (meine|seine|ihre) letzte nacht {LAST_NIGHT_NOT_DE}",
+        "=(dass|das|weil|ob) (heute|heut) ((mein|sein|ihr) letzter abend|(meine|seine|ihre)"
+        " letzte nacht) (ist|sei|wäre|wär|wird)",
+        f"{LAST_DAY_NOT_BEFORE} ((mein|sein|ihr) letzter (abend|tag)|(meine|seine|ihre) letzte"
+        " nacht) (auf (dieser|der) welt|auf erden|(meines|seines|ihres) lebens|am leben)",
+        "((heute|heut) (ist|wird)|(dass|das|weil|ob) (heute|heut)) ((mein|sein|ihr) letzter"
+        " abend|(meine|seine|ihre) letzte nacht) ... (messer|klinge|klingen|rasierklinge"
+        "|rasiermesser|strick|seil|pistole|waffe|knarre)",
+        "((heute|heut) (ist|wird)|(dass|das|weil|ob) (heute|heut)) (mein|sein|ihr) letzter tag"
+        " ... (messer|klinge|klingen"
+        "|rasierklinge|rasiermesser|strick|seil|pistole|waffe|knarre) (bei sich|bei mir|dabei"
+        "|in der hand|griffbereit|neben sich|neben mir|bereit)",
+        f"(messer|klinge|klingen|rasierklinge|rasiermesser|strick|seil|pistole|waffe|knarre) ..."
+        f" (heute|heut) (ist|wird) ((mein|sein|ihr) letzter (abend|tag)|(meine|seine|ihre)"
+        f" letzte nacht) {LAST_NIGHT_NOT_DE}",
     ),
     "nl": (
         "~zelfmoord",
@@ -866,6 +1111,48 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(pillen|tabletten|pilletjes|medicijnen|methadon|strip|strips|slaappillen) ... (erover"
         "|eraan|overweeg|overweeg om|plan om|zin om) (ze |)(allemaal|alles) (in een keer"
         " |tegelijk |)(te nemen|te slikken|in te nemen)",
+        # A last message in short spelling, things put in order for when "I'm gone", a rope
+        # hung up, nobody would miss him, on a bridge above the water.
+        "zeg (tegen |)(mn|m'n|me|men) ... dat (het me spijt|ik van (hen|haar|hem|jullie) (hou"
+        "|hield))",
+        "(dit is|hier is) (mn|m'n|me) laatste (bericht|berichtje|sms|appje)",
+        "mijn laatste berichtje",
+        "niemand (zou|zal|gaat) (mij|me|hem|haar) (missen|mis)",
+        "(touw|strop) (in|op|aan) (zn|zijn|z'n|haar|mijn|mn|m'n|de|het) (kamer|zolder|garage"
+        "|schuur|plafond|balk|trapleuning) (opgehangen|gehangen|vastgemaakt|vastgeknoopt)",
+        "(zie|kzie|ik zie) het (niet|ni|nie) meer zitten ... (als ik weg ben|als ik er niet meer"
+        " ben|regelen|afscheid|niemand)",
+        "(zodat|dan) niemand (er |)(last van|werk aan|iets mee|omkijken) ... (als|wanneer) ik"
+        " (weg ben|er niet meer ben|dood ben|er niet meer ben)",
+        "(sta|staan|stond|zit|zat|ben|ksta|kzit) op (de|een|die) brug ... (water|rivier|maas"
+        "|schelde|diepte) (ziet er|lijkt) (zo |heel |echt |)(rustig|kalm|diep|koud|donker|zwart"
+        "|uitnodigend)",
+        "(sta|staan|stond|zit|zat|ben|ksta|kzit) op (de|een|die) brug ... (water|rivier|maas"
+        "|schelde|diepte) (lokt|roept|trekt)",
+        "(sta|staan|stond|zit|zat|ben|ksta|kzit) op (de|een|die) brug ... (kijk|kijken|staar"
+        "|staren) ... (naar beneden|omlaag|in het water|naar het water)",
+        "(sta|staan|stond|zit|zat|ben|ksta|kzit) op (de|een|die) brug ... (klim|klimmen|klom)"
+        " (er |)(zo |straks |nu |)over",
+        "(spring|springen|te springen) (vandaag |vannacht |straks |nu |)van (de|een|het|die)"
+        " (brug|flat|dak|balkon|toren)",
+        "(sta|staan|stond|zit|zat|ben|ksta|kzit) op (de|een|die) brug ... (zo makkelijk"
+        "|springen|spring)",
+        # "Vanavond is mijn laatste avond" as a goodbye; beside a knife or a rope at hand.
+        f"(vanavond|vannacht|vandaag|dit) (is|wordt) (mijn|mn|m'n|zijn|zn|z'n|haar) laatste"
+        f" (avond|nacht) {LAST_NIGHT_NOT_NL}",
+        f"{LAST_DAY_NOT_BEFORE} (mijn|mn|m'n|zijn|zn|z'n|haar) laatste (dag|avond|nacht) (op"
+        " aarde|op deze aarde|op deze wereld|van mijn leven|van zijn leven|van haar leven|in"
+        " leven)",
+        "(vanavond|vannacht|vandaag|dit) (is|wordt) (mijn|mn|m'n|zijn|zn|z'n|haar) laatste"
+        " (avond|nacht) ... (mes|messen|mesje|mesjes|scheermes|scheermesje|touw|strop|pistool"
+        "|wapen)",
+        "(vandaag|dit) (is|wordt) (mijn|mn|m'n|zijn|zn|z'n|haar) laatste dag ... (mes|messen"
+        "|mesje|mesjes|scheermes|scheermesje|touw|strop|pistool|wapen) (bij zich|bij hem|bij"
+        " haar|bij me|bij mij|in zijn hand|in haar hand|in mijn hand|klaar|naast me|naast mij"
+        "|naast hem|naast haar)",
+        f"(mes|messen|mesje|mesjes|scheermes|scheermesje|touw|strop|pistool|wapen) ..."
+        f" (vanavond|vannacht|vandaag|dit) (is|wordt) (mijn|mn|m'n|zijn|zn|z'n|haar) laatste"
+        f" (avond|nacht|dag) {LAST_NIGHT_NOT_NL}",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -916,7 +1203,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "vou acabar com isto (hoje|esta noite|de vez)",
         "(comprimidos|remédios|medicamentos|pastilhas) ... (tomar|engolir) (todos|tudo) de uma vez",
         "(despedi-me|me despedi|despedi me) de (toda a gente|todos|todo mundo)",
-        "(hoje|esta) é a (minha |)(última|ultima) noite",
+        f"(hoje|esta|esta noite) é (a |)(minha|sua) (última|ultima) noite {LAST_NIGHT_NOT_PT}",
+        f"(hoje|esta|esta noite) é a (última|ultima) noite {LAST_NIGHT_NOT_PT}",
         "(não|n) (vejo|tenho|há) (razão|motivo|razao) (para|pra) (continuar a viver|viver"
         "|continuar)",
         "acabo com isto",
@@ -932,6 +1220,34 @@ CRISIS: dict[str, tuple[str, ...]] = {
         " (tomar|tomo|engolir|engulo|beber|bebo) (tudo|toda|todos|todas) de uma (vez|só vez)",
         "(adeus|obrigado por tudo|obrigada por tudo) ... (não aguento mais|já não aguento"
         "|n aguento mais|nao aguento mais)",
+        # Everything left in order so nobody has work "after I go", staring at the water
+        # from a bridge, a goodbye message and then silence or a gun.
+        "(pra|para) (ninguém|ninguem) ter (trabalho|que|de) ... (depois (que|q|) eu|quando eu)"
+        " (for|partir|morrer|me for|já não estiver|não estiver|n estiver) !(ao|à|a|pra|para|no"
+        "|na|embora|trabalhar|viajar|de|preso|presa|solto|solta)",
+        "(deixar|deixando|deixei|deixo) tudo (organizado|arrumado|em ordem|pronto|resolvido"
+        "|tratado) ... (depois (que|q|) eu|quando eu) (for|partir|morrer|me for|já não estiver"
+        "|não estiver|n estiver) !(ao|à|a|pra|para|no|na|embora|trabalhar|viajar|de|preso"
+        "|presa|solto|solta)",
+        "(na|da|em cima da|no meio da|numa|em cima de uma) ponte ... (a olhar|olhando|olho"
+        "|fico a olhar) (para|pra|pro) (baixo|o vazio)",
+        "(na|da|em cima da|no meio da|numa|em cima de uma) ponte ... (a olhar|olhando|olho"
+        "|fico a olhar|a ver) (para a|pra|pra a|para o|pro) (água|agua|rio) (há|faz|já faz|ja faz"
+        "|desde)",
+        "(era|é|foi|tipo|como) uma despedida ... (desligou|não atende|n atende|nao atende|arma"
+        "|corda|comprimidos|sumiu)",
+        # "Hoje é a minha última noite" (above) beside a knife or a rope at hand; "my last
+        # day on earth".
+        f"{LAST_DAY_NOT_BEFORE} (minha|sua|meu|seu) (última|ultima|último|ultimo) (noite|dia)"
+        " (na terra|neste mundo|de vida|vivo|viva|da minha vida|em vida)",
+        "(hoje|esta|esta noite) é (a |)(minha|sua) (última|ultima) noite ... (faca|facas"
+        "|lâmina|lâminas|navalha|gilete|corda|arma|pistola|revólver)",
+        "hoje é (o |)(meu|seu) (último|ultimo) dia ... (faca|facas|lâmina|lâminas|navalha"
+        "|gilete|corda|arma|pistola|revólver) (com ele|com ela|comigo|consigo|na mão|à mão"
+        "|pronta|pronto|ao lado|ao pé)",
+        f"(faca|facas|lâmina|lâminas|navalha|gilete|corda|arma|pistola|revólver) ... (hoje"
+        f"|esta|esta noite) é (a |o |)(minha|sua|meu|seu) (última|ultima|último|ultimo)"
+        f" (noite|dia) {LAST_NIGHT_NOT_PT}",
     ),
 }
 
@@ -944,6 +1260,9 @@ BOTH: dict[str, tuple[str, ...]] = {
         "(go|going|went|gone|goin) over on purpose",
         "(massive|huge|big|whole) (shot|hit|dose|bag|amount|load) on purpose",
         "deliberate overdose",
+        "(massive|huge|big|whole|fat|mad) (shot|hit|dose|bag|amount|load|dig|line) ... (not"
+        " come back|never come back|not coming back|never coming back|not wake up|never wake up"
+        "|be done with it|end it|not be here)",
     ),
     "fr": ("(overdose|surdose|od) (exprès|volontaire|volontairement)",),
     "de": ("absichtlich (eine |)überdosis", "überdosis mit absicht"),
@@ -971,14 +1290,20 @@ ACRONYMS: frozenset[str] = frozenset(
 )
 
 # A topic word with an urgent word is a sign of danger, unless the message is about a time
-# long gone: "she od'd last year, the ambulance got her back" is a story, not a call.
+# long gone: "she od'd last year, the ambulance got her back" is a story, not a call. A
+# year is one too ("hatte 2017 ne überdosis, notarzt kam"): see _YEAR. A sign of danger
+# beside it still counts ("hes not breathing, he had an od last year too").
 PAST: tuple[str, ...] = (
     "last year",
     "last month",
     "years ago",
     "year ago",
     "months ago",
-    "back in",
+    "years back",
+    "back in the day",
+    "when i was younger",
+    "when i was a kid",
+    "the first time i",
     "in 2019",
     "in 2020",
     "in 2021",
@@ -1008,6 +1333,75 @@ PAST: tuple[str, ...] = (
     "há um ano",
     "há dois anos",
     "o mês passado",
+    "à l'époque",
+    "autrefois",
+    "damals",
+    "früher mal",
+    "vor langer zeit",
+    "lang geleden",
+    "vroeger",
+    "antigamente",
+    "há muito tempo",
+    "já foi há",
+    "mês passado",
+)
+
+# Jokes and fiction: a crisis phrase beside "lol" or in a football threat ("if spurs lose
+# again im gonna jump off a bridge lol"), any phrase about a film or a series ("the blue
+# lips on that zombie show were so fake"). Such a hit is a topic hit: the card unless Rasa
+# clearly reads something else. Not with an urgent word, nor "not joking".
+JOKES: frozenset[str] = frozenset(
+    "lol lool lolz lmao lmfao rofl haha hahah hahaha hehe hehehe jk jking mdr ptdr xd kkk kkkk"
+    " kkkkk rsrs".split()
+)
+NOT_JOKING: tuple[str, ...] = (
+    "not joking",
+    "no joke",
+    "not kidding",
+    "im serious",
+    "i'm serious",
+    "i am serious",
+    "seriously though",
+    "not a joke",
+    "je rigole pas",
+    "sans rire",
+    "kein witz",
+    "kein scherz",
+    "geen grap",
+    "não é brincadeira",
+    "sem brincadeira",
+)
+# A football threat: "if" + a team (one or two words, not "i", "my", "we") + "lose".
+IF_WORDS: frozenset[str] = frozenset("if si wenn falls als se".split())
+LOSE_WORDS: frozenset[str] = frozenset(
+    "lose loses lost bottle bottles relegated perd perdent perdre verliert verlieren absteigt"
+    " verliest verliezen perde perder perderem".split()
+)
+NOT_A_TEAM: frozenset[str] = frozenset(
+    "i me my we our you your she he her his they their it je j mon ma mes on nous il elle ils"
+    " elles lui tu ich mein meine wir er sie es du ik mijn we wij hij zij ze het jij eu meu"
+    " minha nos ele ela eles elas voce".split()
+)
+FICTION: frozenset[str] = frozenset(
+    "film films movie movies netflix episode episodes series serie series filme filmes novela"
+    " novelas aflevering folge doku documentary documentaire documentario zombie zombies"
+    " cinema kino bioscoop".split()
+)
+FICTION_PAIRS: tuple[str, ...] = (
+    "that show",
+    "the show",
+    "this show",
+    "tv show",
+    "on tv",
+    "on telly",
+    "on the telly",
+    "in the game",
+    "that game",
+    "à la télé",
+    "im fernsehen",
+    "op tv",
+    "na tv",
+    "na televisão",
 )
 
 # Real words one typo away from a phrase word, that must never be "corrected" into it.
@@ -1060,6 +1454,7 @@ class Detection:
     language: str  # language of the phrase that matched
     phrase: str  # the phrase that matched, as written in the lists (for logs)
     topic: bool = False  # only topic words matched ("od", "suicide"): see the ~ syntax
+    past: bool = False  # a topic hit in a story of long ago ("I overdosed in 2019")
 
 
 # --------------------------------------------------------------------------------------
@@ -1214,6 +1609,10 @@ def _build() -> None:
 
 _build()
 _PAST: tuple[tuple[str, ...], ...] = tuple(tuple(_tokens(p)[0]) for p in PAST)
+_NOT_JOKING: tuple[tuple[str, ...], ...] = tuple(tuple(_tokens(p)[0]) for p in NOT_JOKING)
+_FICTION_PAIRS: tuple[tuple[str, ...], ...] = tuple(tuple(_tokens(p)[0]) for p in FICTION_PAIRS)
+_YEAR = re.compile(r"(19[5-9]|20[0-2])[0-9]")  # a year: a story, not a call
+_LAUGH = re.compile(r"(ha){2,}h?|(he){2,}|k{3,}|lo+l+|(rs){2,}")  # "hahaha", "kkkk", "looool"
 
 # Fuzzy index: only words of 5+ letters take part. With one typo and the first letter
 # kept, either the first two letters or the last two are untouched, so a word can only be
@@ -1347,9 +1746,33 @@ def _shouting(text: str, pat: _Pattern) -> bool:
     return any(len(w) >= 3 for w in words) or len(words) >= 2
 
 
+def _has(toks: list[str], seqs: tuple[tuple[str, ...], ...]) -> bool:
+    """One of the word sequences `seqs` occurs in `toks`."""
+    return any(tuple(toks[i : i + len(seq)]) == seq for seq in seqs for i in range(len(toks)))
+
+
 def _told_as_past(toks: list[str]) -> bool:
-    """A time long gone ("last year", "l'an dernier"): the ambulance in it is not coming now."""
-    return any(tuple(toks[i : i + len(seq)]) == seq for seq in _PAST for i in range(len(toks)))
+    """A time long gone ("last year", "l'an dernier", "2017"): no ambulance is coming now."""
+    return _has(toks, _PAST) or any(_YEAR.fullmatch(tok) for tok in toks)
+
+
+def _joking(toks: list[str]) -> bool:
+    """ "lol", "hahaha", or a football threat ("if spurs lose"), and not "not joking"."""
+    laugh = any(tok in JOKES or _LAUGH.fullmatch(tok) for tok in toks)
+    threat = any(
+        tok in IF_WORDS
+        and any(
+            toks[j] in LOSE_WORDS and not NOT_A_TEAM.intersection(toks[i + 1 : j])
+            for j in range(i + 2, min(i + 5, len(toks)))
+        )
+        for i, tok in enumerate(toks)
+    )
+    return (laugh or threat) and not _has(toks, _NOT_JOKING)
+
+
+def _fiction(toks: list[str]) -> bool:
+    """About a film, a series, a show: "the blue lips on that zombie show were so fake"."""
+    return any(tok in FICTION for tok in toks) or _has(toks, _FICTION_PAIRS)
 
 
 def detect(text: str, prefer: str | None = None) -> Detection | None:
@@ -1392,12 +1815,12 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
                     best = (rank, pat)
     if best is None:
         return None
-    if (
-        topic
-        and (any(tok in URGENT for tok in toks) or _shouting(text, best[1]))
-        and not _told_as_past(toks)
-    ):
+    urgent = any(tok in URGENT for tok in toks)
+    if topic and (urgent or _shouting(text, best[1])) and not _told_as_past(toks):
         topic = False
+    elif not topic and not urgent:
+        # A joke or a film: a topic hit at most, so Rasa may overrule it.
+        topic = (crisis and not overdose and _joking(toks)) or _fiction(toks)
     pat = best[1]
     if prefer in pat.labels:
         lang = prefer
@@ -1406,5 +1829,10 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
     else:
         lang = _guess_language(pat.labels, toks)
     return Detection(
-        overdose=overdose, crisis=crisis, language=lang, phrase=pat.labels[lang], topic=topic
+        overdose=overdose,
+        crisis=crisis,
+        language=lang,
+        phrase=pat.labels[lang],
+        topic=topic,
+        past=topic and _told_as_past(toks),
     )

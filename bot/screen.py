@@ -47,9 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DATA = ROOT / "nlu" / "data" / "nlu"
 MODEL_FILE = ROOT / "nlu" / "models" / "danger-screen.json"
 OVERDOSE, CRISIS, OTHER = "overdose_emergency", "crisis_self_harm", "other"
-# Sure enough for the card: on the dev set (3,700 messages) this adds the card to messages
+# Sure enough for the card: on the dev set (4,000 messages) this adds the card to messages
 # the detector and Rasa missed at the cost of a few tenths of a percent of false alarms.
-THRESHOLD = 0.9
+THRESHOLD = 0.85
+# Rasa's emergency reading gets the card only if the screen gives it at least this much.
+AGREES = 0.4
 # Not sure enough for the card, but the answer ends with the emergency number (the caution
 # line): on the dev set this adds the line to about 2 % more ordinary answers.
 CAUTION = 0.5

@@ -912,3 +912,116 @@ def test_going_under_again_and_veiled_plans(text: str, overdose: bool, crisis: b
     found = detect(text)
     got = (found.overdose, found.crisis) if found and not found.topic else (False, False)
     assert got == (overdose, crisis)
+
+
+@pytest.mark.parametrize(
+    ("text", "overdose", "crisis"),
+    [
+        # Wrong after the hit, eyes closing, numb; pills on top of the gear; a fit, foam.
+        ("feeling so weird after that last dig, someone come", True, False),
+        ("after my last bag i cant keep my eyes open", True, False),
+        ("she took a load of pills on top of her methadone", True, False),
+        ("his breathing has gone really weird", True, False),
+        ("elle fait des convulsions après son shoot", True, False),
+        ("er ist nach dem druck umgekippt", True, False),
+        ("ik krijg hem ni wakker", True, False),
+        ("sai espuma pela boca dele", True, False),
+        # Affairs in order, every tablet, a rope, a bridge, a goodbye, intent to overdose.
+        ("so no one has to sort out my stuff when im gone", False, True),
+        ("gonna take every pill i have", False, True),
+        ("nobody would care if i wasnt around", False, True),
+        ("elle parlait de se pendre hier soir", False, True),
+        ("er hat sich einen strick gekauft", False, True),
+        ("ik sta op de brug en het water ziet er zo kalm uit", False, True),
+        ("deixei tudo arrumado pra quando eu partir", False, True),
+        ("gonna do a huge bag and never wake up", True, True),
+        # The same words, harmless.
+        ("feeling weird after the shot at the gp", False, False),
+        ("after my last shift i cant keep my eyes open", False, False),
+        ("my breathing has gone funny since covid", False, False),
+        ("he overdoes it now and then", False, False),
+        ("sorted my stuff so no one has to deal with it after i get out", False, False),
+        ("nobody would notice if i wasnt here for the meeting", False, False),
+        ("der hund zuckt im schlaf auf dem sofa", False, False),
+        ("hij ligt te schokken van het lachen", False, False),
+        ("estou a apagar as fotos antigas", False, False),
+        ("exagerei na dose de café hoje", False, False),
+        ("sta op de brug, het water is rustig vandaag", False, False),
+        ("depois que eu for ao médico deixo tudo arrumado", False, False),
+        ("não consigo dormir, fico ansioso a noite toda e tudo tá uma merda", False, False),
+    ],
+)
+def test_wrong_after_the_hit_fits_affairs_in_order_and_bridges(
+    text: str, overdose: bool, crisis: bool
+) -> None:
+    found = detect(text)
+    got = (found.overdose, found.crisis) if found and not found.topic else (False, False)
+    assert got == (overdose, crisis)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # Jokes, films and stories long ago: a topic hit at most, so Rasa may overrule it.
+        ("if arsenal lose again im gonna jump off a bridge lol", True),
+        ("if arsenal lose again im gonna jump off a bridge", True),
+        ("se o benfica perder eu vou me matar kkkk", True),
+        ("the blue lips in that film looked so fake", True),
+        ("hatte 2017 ne überdosis, notarzt kam gerade noch rechtzeitig", True),
+        ("a l'epoque jai fait une surdose, les pompiers mont sauvé", True),
+        ("overdoses happening all over scotland", True),
+        # Not a joke, not a film; a sign of danger now beside a story.
+        ("i want to kill myself lol not joking", False),
+        ("if i lose my kids ill end it all", False),
+        ("il va se tuer s'il perd son appart", False),
+        ("hes got blue lips help, like in that film", False),
+        ("hes not breathing, he had an od last year too", False),
+        ("overdoes happening now", False),
+    ],
+)
+def test_jokes_films_and_stories_are_topic_hits(text: str, topic: bool) -> None:
+    found = detect(text)
+    assert found is not None and found.topic is topic
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        # At the tracks, thinking of stepping out.
+        ("at the train tracks near my old house. just thinking about stepping out", True),
+        ("by the railway, thinking about walking out", True),
+        ("down by the railway line. wanna walk out onto the tracks", True),
+        ("at the level crossing thinking about stepping in front of the next one", True),
+        # "Tonight is my last night" as a goodbye, or beside a knife or a rope at hand.
+        (
+            "Guten Abend, ich arbeite in einer Notschlafstelle in Graz. Ein Bewohner hat gerade"
+            " gesagt, dass heute sein letzter Abend ist, und er hat ein Messer bei sich. Was"
+            " sollen wir tun?",
+            True,
+        ),
+        ("heute ist meine letzte Nacht", True),
+        ("er sagt heute ist sein letzter tag und hat ein messer dabei", True),
+        ("tonights my last night. love you all", True),
+        ("got a rope, today is my last day", True),
+        ("this is my last night on earth", True),
+        ("ce soir c'est ma dernière soirée", True),
+        ("vanavond is mijn laatste avond", True),
+        ("hoje é a minha última noite", True),
+        ("esta noite é a minha última noite, tenho uma faca", True),
+        # The same words, harmless.
+        ("at the train station, thinking about stepping out for a smoke", False),
+        ("i work near the railway, thinking about walking out of my job", False),
+        ("tonight is my last night of the holiday", False),
+        ("today is my last day at work", False),
+        ("heute ist mein letzter Abend im Urlaub", False),
+        ("heute ist mein letzter Abend vor der Schicht", False),
+        ("heute ist mein letzter Tag im Knast", False),
+        ("c'est ma dernière nuit au foyer", False),
+        ("dit is mijn laatste nacht in de cel", False),
+        ("hoje é a minha última noite em Lisboa", False),
+        ("it was his last day alive, I miss him", False),
+    ],
+)
+def test_stepping_out_at_the_tracks_and_a_last_night(text: str, hit: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.crisis and not found.topic) is hit

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bot.detector import detect
-from bot.nlu import Keywords, Understander
+from bot.nlu import Keywords, RasaClient, Understander, Understanding
 from bot.screen import (
     THRESHOLD,
     DangerScreen,
@@ -160,3 +163,90 @@ async def test_without_any_model_the_detector_still_answers(tmp_path: Path) -> N
         "my mate has gone blue and isnt breathing"
     )
     assert understood.intent == "overdose_emergency"
+
+
+class CannedRasa:
+    """An HTTP server on loopback that answers /model/parse with one fixed reading."""
+
+    def __init__(self, intent: str, confidence: float, others: dict[str, float]) -> None:
+        ranking = [{"name": intent, "confidence": confidence}]
+        ranking += [{"name": n, "confidence": c} for n, c in others.items()]
+        body = json.dumps({"intent": ranking[0], "intent_ranking": ranking, "entities": []})
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def understand_with(screen: DangerScreen, rasa: CannedRasa, text: str) -> Understanding:
+    nlu = Understander(RasaClient(rasa.url, timeout=2), Keywords.load(), screen=screen)
+    try:
+        return await nlu.understand(text, "en")
+    finally:
+        await nlu.rasa.close()  # type: ignore[union-attr]
+        rasa.close()
+
+
+async def test_rasa_sure_of_a_crisis_the_screen_does_not_see_gets_the_line_not_the_card(
+    screen: DangerScreen,
+) -> None:
+    text = "any good songs to learn on guitar"
+    assert detect(text) is None and screen.read(text).total < 0.4
+    rasa = CannedRasa("crisis_self_harm", 0.99, {"out_of_scope": 0.01})
+    understood = await understand_with(screen, rasa, text)
+    assert understood.intent not in ("overdose_emergency", "crisis_self_harm")
+    assert understood.caution, "the answer still ends with the emergency number"
+
+
+@pytest.mark.parametrize(
+    ("rasa_reads", "card"),
+    [
+        (("overdose_emergency", 0.6, {"using_alone": 0.4}), True),  # both half sure
+        (("using_alone", 0.9, {"overdose_emergency": 0.05}), False),  # Rasa sees no danger
+    ],
+)
+async def test_two_half_sure_readers_show_the_card(
+    screen: DangerScreen, rasa_reads: tuple[str, float, dict[str, float]], card: bool
+) -> None:
+    text = "my brother is acting strange after using, slurring and sleepy"
+    assert detect(text) is None and 0.5 <= screen.read(text).total < THRESHOLD
+    understood = await understand_with(screen, CannedRasa(*rasa_reads), text)
+    assert (understood.intent == "overdose_emergency") is card
+    assert card or understood.caution, "half sure alone: the emergency number, not silence"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I overdosed in 2019 and a stranger brought me back with narcan, fine now",
+        "had an od years ago, that is why i am careful now",
+    ],
+)
+async def test_an_overdose_told_as_a_story_of_long_ago_gets_the_line_not_the_card(
+    screen: DangerScreen, text: str
+) -> None:
+    detection = detect(text)
+    assert detection is not None and detection.topic and detection.past
+    understood = await Understander(None, Keywords.load(), screen=screen).understand(text, "en")
+    assert understood.intent not in ("overdose_emergency", "crisis_self_harm")
+    assert understood.caution
+    now = await Understander(None, Keywords.load(), screen=screen).understand(
+        "he od'd again just now, what do i do", "en"
+    )
+    assert now.intent == "overdose_emergency", "a topic word told in the present keeps the card"
