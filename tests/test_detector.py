@@ -1025,3 +1025,25 @@ def test_jokes_films_and_stories_are_topic_hits(text: str, topic: bool) -> None:
 def test_stepping_out_at_the_tracks_and_a_last_night(text: str, hit: bool) -> None:
     found = detect(text)
     assert (found is not None and found.crisis and not found.topic) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cant get him to come round, he had a bag an hour ago", True),
+        ("she collapsed on the bathroom floor and is making a snoring noise", True),
+        ("sitting on the railing of the bridge, done", True),
+        ("sat in the garage with the engine running", True),
+        ("ive put my affairs in order now", True),
+        ("i dont intend to see tomorrow", True),
+        ("ik heb al mn spullen weggegeven", True),
+        ("ela anda mandando mensagem de despedida pra todos", True),
+        ("er steht auf der brücke und will springen", True),
+        ("cant breathe for laughing at this", False),
+        ("ive decided im done with using, for good this time", False),
+        ("cant get him round to the clinic today", False),
+    ],
+)
+def test_warning_signs_from_the_sixth_and_seventh_blind_sets(text: str, expected: bool) -> None:
+    found = detect(text)
+    assert (found is not None and not found.topic) is expected, found
