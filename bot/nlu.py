@@ -18,10 +18,9 @@ from typing import Any
 import httpx
 import yaml
 
-from bot.areas import fold as fold_words
 from bot.detector import Detection, detect
 from bot.screen import AGREES as SCREEN_AGREES
-from bot.screen import BOTH_CARDS, Danger, DangerScreen
+from bot.screen import BOTH_CARDS, Danger, DangerScreen, fold
 from bot.screen import CAUTION as SCREEN_CAUTION
 from bot.screen import THRESHOLD as SCREEN_THRESHOLD
 
@@ -51,11 +50,6 @@ _STOPWORDS = {
     "preciso sem de do da no na hoje que",
 }
 _STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-
-
-def fold(text: str) -> str:
-    """Like the town matcher's fold, with apostrophes dropped so "don't" stays one word."""
-    return fold_words(text.replace("'", "").replace("’", ""))
 
 
 def guess_language(text: str, hint: str | None = None) -> str:
@@ -218,7 +212,7 @@ class Understander:
         self.find_place = find_place  # a town named in the text, for the fallback
         self.threshold = threshold
         # Rasa may call an emergency at 0.8 if the screen gives it at least 0.4: DIET is
-        # sometimes sure of nonsense ("can i bring my cat on the train" as a crisis at 0.99),
+        # sometimes sure of nonsense ("any good songs to learn on guitar" as a crisis at 0.96),
         # and two readers that agree are right more often (chosen on the dev set: more
         # emergencies caught by the models alone and fewer false alarms than Rasa at 0.9).
         self.emergency_threshold = emergency_threshold

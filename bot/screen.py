@@ -8,8 +8,11 @@ folded text, trained on the same peer-reviewed examples as Rasa (`nlu/data/nlu/`
 classes: overdose, crisis, anything else. It runs in the bot's own process, in about a
 millisecond, so it works when Rasa is down or slow.
 
-It only ever adds the emergency card: when it is sure (`THRESHOLD`), the card is shown whatever
-Rasa says. Below that it says nothing. The threshold was chosen on the dev set (see the README).
+How bot/nlu.py uses it (thresholds below, chosen on the dev set, see the README): when it is sure
+(`THRESHOLD`) the card is shown whatever Rasa says; from `CAUTION` the answer carries the
+emergency line; Rasa's own emergency call needs at least `AGREES` from it; when both are half
+sure, the card; and a topic word told as a story of long ago keeps the card only if a model
+sees danger.
 
 scikit-learn trains the model from `nlu/data/nlu/*.yml` in a few seconds, in a separate process
 (`python -m bot.screen`), and writes its weights as plain JSON to
@@ -82,10 +85,14 @@ class Danger:
         return self.overdose + self.crisis
 
 
+def fold(text: str) -> str:
+    """Like the town matcher's fold, with apostrophes dropped so "don't" stays one word."""
+    return fold_words(text.replace("'", "").replace("’", ""))
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, no apostrophes, "heeelp" -> "heelp": as people misspell."""
-    folded = fold_words(text[:MAX_CHARS].replace("'", "").replace("’", ""))
-    return _RUN.sub(r"\1\1", folded)
+    return _RUN.sub(r"\1\1", fold(text[:MAX_CHARS]))
 
 
 def training_examples(folder: Path = TRAINING_DATA) -> list[tuple[str, str]]:
