@@ -302,6 +302,11 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "=overdoes (happening|happenin|going on|in progress|right now|now|rn) !(and then|and"
         " again|on)",
         "=(an|having an|had an|having a) overdoes",
+        # From the sixth and seventh blind sets of December 2026.
+        "(cant|can't|cannot|couldnt|couldn't|can not) (get|bring) (her|him|them) (to come round"
+        "|round|to come to) !(to|for|on|about|tomorrow|later)",
+        "(passed out|collapsed|spark out) on the (floor|kitchen floor|bathroom floor|toilet floor)"
+        " ... (noises|noise|snoring|gurgling|choking)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -541,6 +546,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "|da|dum|duma) (chuto|pico|dose|injeção|caneco)",
         "(está|esta|tá|ta) (a convulsionar|convulsionando|tendo convulsões|tendo uma convulsão)",
         "(sai|saindo|a sair|deita|deitando|a deitar|com) espuma (da|pela|na) boca",
+        # From the sixth and seventh blind sets of December 2026.
+        "(nao|n) consigo (ficar de olho aberto|ficar com os olhos abertos|abrir os olhos)",
+        "(meu|o meu) corpo (indo|a ir|vai) embora",
     ),
 }
 
@@ -846,6 +854,20 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(knife|knives|blade|blades|razor|razorblade|rope|gun|ligature) ... (today|todays"
         f"|tonight|tonights|this) (is|will be|ll be|s) (my|his|her|their) last (night|nite"
         f"|evening|day) {LAST_NIGHT_NOT_EN}",
+        # From the sixth and seventh blind sets of December 2026.
+        "how high (does|do|would|should|has) ... (need to be|needs to be) to make sure",
+        "(sat|sitting|stood|standing) on the (wall|edge|railing|railings|rail|side|ledge) of the"
+        " (bridge|car park|carpark|multi storey|viaduct|flyover)",
+        "(decided|made up my mind) (im|i'm|i am|ill|i'll) (done|going) !(with|using|taking|to|for)",
+        "(written|wrote|writing) (the|my) (notes|letters) ... (on the bed|on the table"
+        "|someone to know|someone knows|goodbye|for the kids)",
+        "(whole box|whole packet|whole pack|whole bottle|whole strip|whole lot) ..."
+        " be done with it",
+        "(put|putting|got|sorted) my affairs in order",
+        "(do not|dont|don't) (intend|plan|expect) to see (next week|tomorrow|the morning|monday"
+        "|christmas|another)",
+        "(in the|in my|in our) garage with the engine (running|on|going)",
+        "engine running ... (hose|pipe|exhaust|garage doors shut|garage door shut)",
     ),
     "fr": (
         "~suicide",
@@ -1058,6 +1080,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(messer|klinge|klingen|rasierklinge|rasiermesser|strick|seil|pistole|waffe|knarre) ..."
         f" (heute|heut) (ist|wird) ((mein|sein|ihr) letzter (abend|tag)|(meine|seine|ihre)"
         f" letzte nacht) {LAST_NIGHT_NOT_DE}",
+        # From the sixth and seventh blind sets of December 2026.
+        "(steht|sitzt|stehe|sitze|stand) auf der (brucke|bruecke) ... (springt|springen|spring"
+        "|runter|springe)",
     ),
     "nl": (
         "~zelfmoord",
@@ -1154,6 +1179,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(mes|messen|mesje|mesjes|scheermes|scheermesje|touw|strop|pistool|wapen) ..."
         f" (vanavond|vannacht|vandaag|dit) (is|wordt) (mijn|mn|m'n|zijn|zn|z'n|haar) laatste"
         f" (avond|nacht|dag) {LAST_NIGHT_NOT_NL}",
+        # From the sixth and seventh blind sets of December 2026.
+        "(mijn|mn|m'n|al mijn|al mn) (spullen|spulletjes) (verdeeld|weggegeven|weg gegeven)",
+        "hoeft niemand (er |)(later |)(gedoe|last|werk) (mee|van|aan)",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -1249,50 +1277,14 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(faca|facas|lâmina|lâminas|navalha|gilete|corda|arma|pistola|revólver) ... (hoje"
         f"|esta|esta noite) é (a |o |)(minha|sua|meu|seu) (última|ultima|último|ultimo)"
         f" (noite|dia) {LAST_NIGHT_NOT_PT}",
+        # From the sixth and seventh blind sets of December 2026.
+        "(mandando|mandou|enviando|enviou|manda|mandei|a mandar) (mensagem|mensagens|msg|msgs)"
+        " de (despedida|adeus)",
+        "(dando|deu|doando|a dar|dei) as coisas (dela|dele|minhas|todas)",
     ),
 }
 
 # Intent to overdose: both cards apply.
-# From the sixth and seventh blind sets of December 2026 (misses studied, then moved into dev).
-OVERDOSE["en"] += (
-    "(cant|can't|cannot|couldnt|couldn't|can not) (get|bring) (her|him|them) (to come round"
-    "|round|to come to) !(to|for|on|about|tomorrow|later)",
-    "(passed out|collapsed|spark out) on the (floor|kitchen floor|bathroom floor|toilet floor)"
-    " ... (noises|noise|snoring|gurgling|choking)",
-)
-OVERDOSE["pt"] += (
-    "(nao|n) consigo (ficar de olho aberto|ficar com os olhos abertos|abrir os olhos)",
-    "(meu|o meu) corpo (indo|a ir|vai) embora",
-)
-CRISIS["en"] += (
-    "how high (does|do|would|should|has) ... (need to be|needs to be) to make sure",
-    "(sat|sitting|stood|standing) on the (wall|edge|railing|railings|rail|side|ledge) of the"
-    " (bridge|car park|carpark|multi storey|viaduct|flyover)",
-    "(decided|made up my mind) (im|i'm|i am|ill|i'll) (done|going) !(with|using|taking|to|for)",
-    "(written|wrote|writing) (the|my) (notes|letters) ... (on the bed|on the table|someone to know"
-    "|someone knows|goodbye|for the kids)",
-    "(whole box|whole packet|whole pack|whole bottle|whole strip|whole lot) ... be done with it",
-    "(put|putting|got|sorted) my affairs in order",
-    "(do not|dont|don't) (intend|plan|expect) to see (next week|tomorrow|the morning|monday"
-    "|christmas|another)",
-    "(in the|in my|in our) garage with the engine (running|on|going)",
-    "engine running ... (hose|pipe|exhaust|garage doors shut|garage door shut)",
-)
-CRISIS["de"] += (
-    "(steht|sitzt|stehe|sitze|stand) auf der (brucke|bruecke) ... (springt|springen|spring"
-    "|runter|springe)",
-)
-CRISIS["nl"] += (
-    "(mijn|mn|m'n|al mijn|al mn) (spullen|spulletjes) (verdeeld|weggegeven|weg gegeven)",
-    "hoeft niemand (er |)(later |)(gedoe|last|werk) (mee|van|aan)",
-)
-CRISIS["pt"] += (
-    "(mandando|mandou|enviando|enviou|manda|mandei|a mandar) (mensagem|mensagens|msg|msgs)"
-    " de (despedida|adeus)",
-    "(dando|deu|doando|a dar|dei) as coisas (dela|dele|minhas|todas)",
-)
-
-
 BOTH: dict[str, tuple[str, ...]] = {
     "en": (
         "(overdose|od|overdosing) on purpose",
