@@ -95,10 +95,11 @@ def normalise(text: str) -> str:
     return _RUN.sub(r"\1\1", fold(text[:MAX_CHARS]))
 
 
-def training_examples(folder: Path = TRAINING_DATA) -> list[tuple[str, str]]:
-    """(text, label) for every training example; label is overdose, crisis or other."""
+def training_data(folder: Path = TRAINING_DATA, pattern: str = "*.yml") -> list[tuple[str, str]]:
+    """(text, intent) for every example in the Rasa files matching `pattern`, entity
+    annotations removed ("in [Leeds](place)" -> "in Leeds")."""
     examples: list[tuple[str, str]] = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(folder.glob(pattern)):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -109,13 +110,21 @@ def training_examples(folder: Path = TRAINING_DATA) -> list[tuple[str, str]]:
         for block in data.get("nlu") or []:
             if not isinstance(block, dict) or "intent" not in block:
                 continue
-            intent = str(block["intent"])
-            label = intent if intent in (OVERDOSE, CRISIS) else OTHER
             for line in str(block.get("examples") or "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
                     plain = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line[2:])
-                    examples.append((normalise(plain), label))
+                    examples.append((plain, str(block["intent"])))
+    return examples
+
+
+def training_examples(folder: Path = TRAINING_DATA) -> list[tuple[str, str]]:
+    """(normalised text, label) for every training example; label is overdose, crisis or
+    other."""
+    examples = [
+        (normalise(text), intent if intent in (OVERDOSE, CRISIS) else OTHER)
+        for text, intent in training_data(folder)
+    ]
     if not {label for _, label in examples} >= {OVERDOSE, CRISIS, OTHER}:
         raise ScreenError(f"{folder}: no overdose, crisis and other examples to learn from")
     return examples

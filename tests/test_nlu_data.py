@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -13,30 +12,21 @@ from bot.companion import ANSWERED
 from bot.content import LANGUAGES, build, read_folder
 from bot.nlu import INTENTS, fold
 from bot.nlu_eval import place_lookup
+from bot.screen import training_data
 from bot.settings import DEFAULT_CONTENT_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 NLU = ROOT / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.jsonl"
 DEV = ROOT / "tests" / "nlu" / "dev.jsonl"
-_ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
 
 
 def training_examples(language: str) -> dict[str, list[str]]:
     """Every training example of a language (``<lang>.yml`` and ``<lang>-*.yml``)."""
     examples: dict[str, list[str]] = {}
-    for path in sorted((NLU / "data" / "nlu").glob(f"{language}*.yml")):
-        _collect(yaml.safe_load(path.read_text()), examples)
+    for text, intent in training_data(NLU / "data" / "nlu", f"{language}*.yml"):
+        examples.setdefault(intent, []).append(text)
     return examples
-
-
-def _collect(data: dict, examples: dict[str, list[str]]) -> None:
-    for block in data["nlu"]:
-        if "intent" not in block:
-            continue
-        lines = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
-        plain = [_ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line) for line in lines]
-        examples.setdefault(block["intent"], []).extend(plain)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -101,10 +91,7 @@ def test_the_dev_set_is_never_trained_on() -> None:
 
 def overlap_with_training(path: Path) -> list[str]:
     cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    examples: dict[str, list[str]] = {}
-    for file in (NLU / "data" / "nlu").glob("*.yml"):
-        _collect(yaml.safe_load(file.read_text()), examples)
-    trained = {fold(text) for lines in examples.values() for text in lines}
+    trained = {fold(text) for text, _ in training_data(NLU / "data" / "nlu")}
     return [c["text"] for c in cases if fold(c["text"]) in trained]
 
 
