@@ -307,6 +307,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "|round|to come to) !(to|for|on|about|tomorrow|later)",
         "(passed out|collapsed|spark out) on the (floor|kitchen floor|bathroom floor|toilet floor)"
         " ... (noises|noise|snoring|gurgling|choking)",
+        # From the eighth blind set of December 2026.
+        "(chest|chests) (barely|hardly|not|isnt|is not|aint|only just) (going up|moving|rising"
+        "|going up and down)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -1263,6 +1266,10 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(na|da|em cima da|no meio da|numa|em cima de uma) ponte ... (a olhar|olhando|olho"
         "|fico a olhar|a ver) (para a|pra|pra a|para o|pro) (água|agua|rio) (há|faz|já faz|ja faz"
         "|desde)",
+        # From the eighth blind set of December 2026: on top of the bridge, looking at the river.
+        "(em cima da|em cima de uma|no parapeito da|na beira da) ponte ... (a olhar|olhando"
+        "|olho|fico a olhar|a ver|vendo) (o|a|para o|para a|pro|pra|pra o) (rio|água|agua|mar"
+        "|guaíba|guaiba|tejo|douro|vazio)",
         "(era|é|foi|tipo|como) uma despedida ... (desligou|não atende|n atende|nao atende|arma"
         "|corda|comprimidos|sumiu)",
         # "Hoje é a minha última noite" (above) beside a knife or a rope at hand; "my last

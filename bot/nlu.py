@@ -20,6 +20,7 @@ import yaml
 
 from bot.detector import Detection, detect
 from bot.screen import AGREES as SCREEN_AGREES
+from bot.screen import ALONE as SCREEN_ALONE
 from bot.screen import BOTH_CARDS, Danger, DangerScreen, fold
 from bot.screen import CAUTION as SCREEN_CAUTION
 from bot.screen import THRESHOLD as SCREEN_THRESHOLD
@@ -194,6 +195,7 @@ class Understander:
         screen_agrees: float = SCREEN_AGREES,
         both_agree: float = 0.5,
         screen_past: float = 0.5,
+        screen_alone: float = SCREEN_ALONE,
     ) -> None:
         self.rasa = rasa
         # The danger screen (bot/screen.py): a second reader for emergencies, in process,
@@ -208,10 +210,12 @@ class Understander:
         # A topic word told as past ("od'd in 2019") keeps the card only if the screen is at
         # least this sure or Rasa reads an emergency at 0.9.
         self.screen_past = screen_past
+        # Rasa down or slow: the screen alone calls the card from here.
+        self.screen_alone = screen_alone
         self.keywords = keywords
         self.find_place = find_place  # a town named in the text, for the fallback
         self.threshold = threshold
-        # Rasa may call an emergency at 0.8 if the screen gives it at least 0.4: DIET is
+        # Rasa may call an emergency at 0.8 if the screen gives it at least 0.3: DIET is
         # sometimes sure of nonsense ("any good songs to learn on guitar" as a crisis at 0.96),
         # and two readers that agree are right more often (chosen on the dev set: more
         # emergencies caught by the models alone and fewer false alarms than Rasa at 0.9).
@@ -233,6 +237,8 @@ class Understander:
         if danger is not None and danger.total >= self.screen_threshold:
             return self._card(text, self._screened(danger, lang))
         result = await self.rasa.parse(text) if self.rasa is not None else None
+        if result is None and danger is not None and danger.total >= self.screen_alone:
+            return self._card(text, self._screened(danger, lang))  # no second reader to ask
         understood = self._from_rasa(text, lang, result) if result is not None else None
         if (
             understood is not None
@@ -259,11 +265,16 @@ class Understander:
                 if reading is not None and reading.intent not in EMERGENCY_INTENTS:
                     return replace(reading, caution=True)
                 return self._fallback(text, lang, caution=True)
-            if (
-                reading is None
-                or reading.intent in EMERGENCY_INTENTS
-                or self._emergency_score(result or {}) >= self.overrule_emergency_below
-            ):
+            rasa_sees_danger = result is not None and (
+                (reading is not None and reading.intent in EMERGENCY_INTENTS)
+                or self._emergency_score(result) >= self.overrule_emergency_below
+            )
+            if rasa_sees_danger and danger is not None and danger.total < self.screen_agrees:
+                # Rasa's emergency reading against the screen's: the caution line.
+                if reading is not None and reading.intent not in EMERGENCY_INTENTS:
+                    return replace(reading, caution=True)
+                return self._fallback(text, lang, caution=True)
+            if reading is None or rasa_sees_danger:
                 return self._card(text, detection)
             return replace(reading, caution=True)
         caution = (
