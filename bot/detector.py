@@ -38,8 +38,9 @@ Phrase syntax (the lists below)
                    (unless it also has an urgent word or shouting); the caller may let a
                    confident reading of the whole message overrule it, and shows the card
                    when nothing does. A hit in a joke ("... jump off a bridge lol") or
-                   about a film ("the blue lips on that zombie show") is reported the
-                   same way: see JOKES and FICTION.
+                   about a film ("the blue lips on that zombie show") or asked out of
+                   curiosity ("just curious", "first aid course") is reported the same
+                   way: see JOKES and FICTION.
 Phrases are written in plain spelling, with accents and apostrophes; they are
 normalised exactly like messages.
 """
@@ -857,6 +858,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(knife|knives|blade|blades|razor|razorblade|rope|gun|ligature) ... (today|todays"
         f"|tonight|tonights|this) (is|will be|ll be|s) (my|his|her|their) last (night|nite"
         f"|evening|day) {LAST_NIGHT_NOT_EN}",
+        # From the ninth blind set of December 2026: a note for whoever finds the phone.
+        "(if|when) (you're|youre|your|you are|u r|ur|u are) reading this ... (sorry|forgive"
+        "|love you|goodbye|bye|not here|gone|better off)",
         # From the sixth and seventh blind sets of December 2026.
         "how high (does|do|would|should|has) ... (need to be|needs to be) to make sure",
         "(sat|sitting|stood|standing) on the (wall|edge|railing|railings|rail|side|ledge) of the"
@@ -981,6 +985,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         f"(couteau|couteaux|lame|lames|rasoir|cutter|corde|flingue|arme|pistolet) ... (c'est"
         f"|ce sera|ça sera|ca sera|sera) (ma|sa|mon|son) (dernière|derniere|dernier) (soirée"
         f"|nuit|soir|jour|journée) {LAST_NIGHT_NOT_FR}",
+        # From the ninth blind set of December 2026: a note for whoever finds the phone.
+        "si (tu lis|vous lisez) (ça|ca|ce message|ceci) ... (désolé|désolée|pardon|je t'aime"
+        "|je vous aime|adieu)",
     ),
     "de": (
         "mich (umbringen|töten|aufhängen|erhängen|erschießen)",
@@ -1086,6 +1093,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         # From the sixth and seventh blind sets of December 2026.
         "(steht|sitzt|stehe|sitze|stand) auf der (brucke|bruecke) ... (springt|springen|spring"
         "|runter|springe)",
+        # From the ninth blind set of December 2026: a note for whoever finds the phone.
+        "wenn (du|ihr) (das|dies) (hier |)(liest|lest) ... (tut mir leid|sorry|verzeih"
+        "|verzeiht|ich liebe dich|lebewohl)",
     ),
     "nl": (
         "~zelfmoord",
@@ -1185,6 +1195,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         # From the sixth and seventh blind sets of December 2026.
         "(mijn|mn|m'n|al mijn|al mn) (spullen|spulletjes) (verdeeld|weggegeven|weg gegeven)",
         "hoeft niemand (er |)(later |)(gedoe|last|werk) (mee|van|aan)",
+        # From the ninth blind set of December 2026: a note for whoever finds the phone.
+        "als (je|jij|jullie|u) dit (leest|lezen) ... (sorry|spijt|vergeef|hou van je"
+        "|hou van jullie|vaarwel)",
     ),
     "pt": (
         "!(vai|vão|ia|iam|vais|a|está|tá|querem|quer) (me matar|matar-me)",
@@ -1288,6 +1301,10 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(mandando|mandou|enviando|enviou|manda|mandei|a mandar) (mensagem|mensagens|msg|msgs)"
         " de (despedida|adeus)",
         "(dando|deu|doando|a dar|dei) as coisas (dela|dele|minhas|todas)",
+        # From the ninth blind set of December 2026: a note for whoever finds the phone.
+        "se (estás a ler|está a ler|estiver a ler|está lendo|ta lendo|tá lendo|estiver lendo"
+        "|leres|você ler) (isto|isso|esta mensagem|essa mensagem) ... (desculpa|desculpe|perdão"
+        "|perdoa|perdoem|te amo|amo-te|adeus)",
     ),
 }
 
@@ -1442,6 +1459,19 @@ FICTION_PAIRS: tuple[str, ...] = (
     "op tv",
     "na tv",
     "na televisão",
+    # Not a film but a course or plain curiosity: "what do blue lips mean, just curious".
+    "just curious",
+    "only curious",
+    "first aid course",
+    "first aid training",
+    "par curiosité",
+    "formation premiers secours",
+    "aus neugier",
+    "erste hilfe kurs",
+    "uit nieuwsgierigheid",
+    "ehbo cursus",
+    "por curiosidade",
+    "curso de primeiros socorros",
 )
 
 # Real words one typo away from a phrase word, that must never be "corrected" into it.

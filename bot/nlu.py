@@ -34,6 +34,9 @@ INTENTS = (
     "stop_messages", "delete_data", "greet", "thanks", "help", "out_of_scope",
 )  # fmt: skip
 EMERGENCY_INTENTS = frozenset({"overdose_emergency", "crisis_self_harm"})
+# The danger screen reads messages of at least this many letters ("help" still counts).
+MIN_SCREEN_LETTERS = 4
+_LETTERS = re.compile(r"[^\W\d_]")
 LANGUAGES = ("en", "fr", "de", "nl", "pt")
 KEYWORDS_DIR = Path(__file__).resolve().parent.parent / "nlu" / "keywords"
 
@@ -319,6 +322,10 @@ class Understander:
         """The screen's reading, or None without a screen (or if it failed)."""
         if self.screen is None:
             return None
+        if len(_LETTERS.findall(fold(text))) < MIN_SCREEN_LETTERS:
+            # Too little for n-grams: alone, "ta" (thanks) read as 85 % overdose and "ja"
+            # (yes) as 97 %. The detector and Rasa read these; the screen sees no danger.
+            return Danger(0.0, 0.0)
         try:
             return self.screen.read(text)
         except Exception:  # never let the second reader stop the first answer

@@ -14,7 +14,10 @@ import pytest
 from bot.detector import detect
 from bot.nlu import Keywords, RasaClient, Understander, Understanding
 from bot.screen import (
+    AGREES,
+    ALONE,
     THRESHOLD,
+    Danger,
     DangerScreen,
     export,
     fingerprint,
@@ -97,9 +100,19 @@ async def test_with_rasa_down_the_screen_cards_an_emergency_no_phrase_knows(
 async def test_ordinary_messages_pass_the_screen(
     screen: DangerScreen, text: str, language: str
 ) -> None:
-    assert screen.read(text).total < THRESHOLD
+    assert screen.read(text).total < ALONE
     understood = await Understander(None, Keywords.load(), screen=screen).understand(text, language)
     assert understood.intent not in ("overdose_emergency", "crisis_self_harm")
+
+
+@pytest.mark.parametrize("text", ["ta", "ja", "bye", "tá"])
+async def test_a_word_too_short_to_read_raises_no_alarm(screen: DangerScreen, text: str) -> None:
+    # A two- or three-letter word is too little for n-grams ("ja" read as 97 % overdose).
+    understood = await Understander(None, Keywords.load(), screen=screen).understand(text, "de")
+    assert understood.intent not in ("overdose_emergency", "crisis_self_harm")
+    assert not understood.caution
+    alone = await Understander(None, Keywords.load(), screen=screen).understand("help", "en")
+    assert alone.intent == "overdose_emergency", "a lone 'help' still gets the card"
 
 
 def test_the_person_gets_the_card_in_the_chat_when_only_the_screen_knows(
@@ -194,8 +207,24 @@ class CannedRasa:
         self.server.server_close()
 
 
-async def understand_with(screen: DangerScreen, rasa: CannedRasa, text: str) -> Understanding:
-    nlu = Understander(RasaClient(rasa.url, timeout=2), Keywords.load(), screen=screen)
+class FixedScreen:
+    """A screen that reads every message the same way: pins the screen's side of a rule."""
+
+    def __init__(self, overdose: float, crisis: float = 0.0) -> None:
+        self.danger = Danger(overdose, crisis)
+
+    def read(self, text: str) -> Danger:
+        return self.danger
+
+
+async def understand_with(
+    screen: DangerScreen | FixedScreen, rasa: CannedRasa, text: str
+) -> Understanding:
+    nlu = Understander(
+        RasaClient(rasa.url, timeout=2),
+        Keywords.load(),
+        screen=screen,  # type: ignore[arg-type]
+    )
     try:
         return await nlu.understand(text, "en")
     finally:
@@ -250,3 +279,31 @@ async def test_an_overdose_told_as_a_story_of_long_ago_gets_the_line_not_the_car
         "he od'd again just now, what do i do", "en"
     )
     assert now.intent == "overdose_emergency", "a topic word told in the present keeps the card"
+
+
+async def test_with_rasa_down_the_screen_alone_cards_sooner() -> None:
+    # No second reader to ask: the screen's own card threshold is lower (ALONE); with Rasa
+    # up and reading something else, the same reading gets the emergency line.
+    text = "my brother is acting strange after using, slurring and sleepy"
+    assert detect(text) is None
+    fairly_sure = FixedScreen((ALONE + THRESHOLD) / 2)
+    down = Understander(None, Keywords.load(), screen=fairly_sure)  # type: ignore[arg-type]
+    assert (await down.understand(text, "en")).intent == "overdose_emergency"
+    rasa = CannedRasa("using_alone", 0.9, {"overdose_emergency": 0.05})
+    up = await understand_with(fairly_sure, rasa, text)
+    assert up.intent == "using_alone" and up.caution
+
+
+@pytest.mark.parametrize(("screen_reads", "card"), [(AGREES / 2, False), (AGREES + 0.05, True)])
+async def test_rasa_reading_an_overdose_beside_a_topic_word_needs_the_screen_too(
+    screen_reads: float, card: bool
+) -> None:
+    # "overdose" is only a topic word here; Rasa half-reads an emergency. The card only if
+    # the screen sees some danger too; else the answer with the emergency line.
+    text = "how do you know if someone has had an overdose or is just stoned"
+    detection = detect(text)
+    assert detection is not None and detection.topic
+    rasa = CannedRasa("overdose_emergency", 0.48, {"naloxone_howto": 0.4})
+    understood = await understand_with(FixedScreen(screen_reads), rasa, text)
+    assert (understood.intent == "overdose_emergency") is card
+    assert card or understood.caution
