@@ -311,6 +311,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         # From the eighth blind set of December 2026.
         "(chest|chests) (barely|hardly|not|isnt|is not|aint|only just) (going up|moving|rising"
         "|going up and down)",
+        # From the ninth blind set of December 2026: naloxone given and still nothing.
+        "(gave|given|give|done|sprayed|squirted) (the spray|the naloxone|the narcan|the nyxoid"
+        "|naloxone|narcan|nyxoid|the kit) ... still (nothing|no response|no reaction|not waking"
+        "|not breathing|not moving|blue|out)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -372,6 +376,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(convulse|convulsions|spasmes|secousses) ... (depuis|après) (son|sa|le|la|un|une|leur"
         "|ce|cette) (fix|shoot|dose|injection|taz|trait|pipe|prise)",
         "(écume|mousse|bave) (aux lèvres|à la bouche|de la bouche|sur la bouche)",
+        # Naloxone given and still nothing.
+        "(mis|donné|donne|fait|mettre|injecté|pulvérisé) (le|la|du|de la|un) (spray|naloxone"
+        "|narcan|nyxoid|prenoxad) ... (toujours rien|toujours pas de réaction|se réveille"
+        " toujours pas|réagit toujours pas)",
     ),
     "de": (
         "atmet (nicht|kaum|nicht richtig)",
@@ -429,6 +437,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         " (umgekippt|umkheit|umgheit|umgfalle|umgefallen|zusammengeklappt|weggekippt"
         "|zusammengebrochen|zuckt|krampft|bewusstlos|weggetreten)",
         "(schaum|schäumt) (vor dem|vorm|vor em|aus dem|ausm|am) mund",
+        # Naloxone given and still nothing.
+        "(spray|nasenspray|naloxon|narcan|nyxoid) ... (gegeben|gesprüht|verabreicht|gemacht"
+        "|rein) ... (immer noch nichts|noch immer nichts|immer noch keine reaktion|wacht immer"
+        " noch nicht auf|reagiert immer noch nicht)",
     ),
     "nl": (
         "ademt (niet|nauwelijks|bijna niet|amper)",
@@ -485,6 +497,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "|de|het|dat|die|een|z'n|zn) (shot|spuit|dope|spuiten|gebruik|gebruiken|lijn|pijp)",
         "schuim (uit|op|rond|om|aan) (zijn|zn|z'n|haar|de|d'r|der) mond",
         "ogen (weggedraaid|draaien weg|rollen weg)",
+        # From the ninth blind set of December 2026: naloxone given and still nothing.
+        "(naloxon|naloxone|nyxoid|narcan|spray|neusspray) ... (gegeven|gespoten|toegediend"
+        "|gedaan|erin) ... (nog steeds|nog altijd) (niks|niets|geen reactie|niet wakker)",
     ),
     "pt": (
         "(não|n) respira",
@@ -553,6 +568,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         # From the sixth and seventh blind sets of December 2026.
         "(nao|n) consigo (ficar de olho aberto|ficar com os olhos abertos|abrir os olhos)",
         "(meu|o meu) corpo (indo|a ir|vai) embora",
+        # Naloxone given and still nothing.
+        "(dei|apliquei|usei|pus|meti|dado|aplicado) (o|a|lhe o|lhe a|-lhe o) (spray|naloxona"
+        "|narcan|nyxoid) ... (e nada|ainda nada|continua sem reagir|não reage|nao reage"
+        "|não acorda|nao acorda|continua azul)",
     ),
 }
 
@@ -875,6 +894,9 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "|christmas|another)",
         "(in the|in my|in our) garage with the engine (running|on|going)",
         "engine running ... (hose|pipe|exhaust|garage doors shut|garage door shut)",
+        # From the ninth blind set of December 2026: the pets given away, nothing left to sort.
+        "(left|gave|given|leaving|giving) (the|my) (dog|dogs|cat|cats|kids|pets) (with|to) ..."
+        " nothing (else|left|more) to (sort|do|sort out)",
     ),
     "fr": (
         "~suicide",
