@@ -315,6 +315,9 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(gave|given|give|done|sprayed|squirted) (the spray|the naloxone|the narcan|the nyxoid"
         "|naloxone|narcan|nyxoid|the kit) ... still (nothing|no response|no reaction|not waking"
         "|not breathing|not moving|blue|out)",
+        # From the tenth blind set of December 2026: afraid to call, and someone is blue now.
+        "(ambulance|ambulence|999|paramedics|ambo) ... (is|s|looks|gone|going|turned|turning)"
+        " (blue|grey|gray|purple) !(and white|and red|team|shirt|kit)",
     ),
     "fr": (
         "(ne |n'|)respire (plus|pas|presque plus|à peine)"
@@ -572,6 +575,10 @@ OVERDOSE: dict[str, tuple[str, ...]] = {
         "(dei|apliquei|usei|pus|meti|dado|aplicado) (o|a|lhe o|lhe a|-lhe o) (spray|naloxona"
         "|narcan|nyxoid) ... (e nada|ainda nada|continua sem reagir|não reage|nao reage"
         "|não acorda|nao acorda|continua azul)",
+        # From the tenth blind set of December 2026: afraid to call, and someone collapsed now.
+        "(samu|192|112|ambulância|ambulancia|inem) ... (desmaiou|apagou|não acorda|nao acorda"
+        "|tá gelada|ta gelada|tá gelado|ta gelado|está gelada|esta gelada|está gelado"
+        "|esta gelado|tá roxa|ta roxa|tá roxo|ta roxo|tá azul|ta azul)",
     ),
 }
 
@@ -1464,7 +1471,8 @@ NOT_A_TEAM: frozenset[str] = frozenset(
 FICTION: frozenset[str] = frozenset(
     "film films movie movies netflix episode episodes series serie series filme filmes novela"
     " novelas aflevering folge doku documentary documentaire documentario zombie zombies"
-    " cinema kino bioscoop".split()
+    " cinema kino bioscoop song songs lyrics chanson chansons lied lieder liedje liedjes"
+    " música musica canção cancao".split()
 )
 FICTION_PAIRS: tuple[str, ...] = (
     "that show",
