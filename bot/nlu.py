@@ -218,7 +218,7 @@ class Understander:
         self.keywords = keywords
         self.find_place = find_place  # a town named in the text, for the fallback
         self.threshold = threshold
-        # Rasa may call an emergency at 0.8 if the screen gives it at least 0.3: DIET is
+        # Rasa may call an emergency at 0.8 if the screen gives it at least 0.4: DIET is
         # sometimes sure of nonsense ("any good songs to learn on guitar" as a crisis at 0.96),
         # and two readers that agree are right more often (chosen on the dev set: more
         # emergencies caught by the models alone and fewer false alarms than Rasa at 0.9).

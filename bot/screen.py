@@ -58,7 +58,7 @@ THRESHOLD = 0.75
 ALONE = 0.7
 # Rasa's emergency reading (of the whole message, or beside a topic word) gets the card only
 # if the screen gives it at least this much.
-AGREES = 0.3
+AGREES = 0.4
 # Not sure enough for the card, but the answer ends with the emergency number (the caution
 # line): on the dev set this adds the line to about 2 % more ordinary answers.
 CAUTION = 0.5

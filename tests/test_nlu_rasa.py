@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.areas import place_finder
 from bot.clock import Clock
+from bot.content import build, read_folder
 from bot.nlu import Keywords, RasaClient, Understander
 from bot.nlu_eval import evaluate, load_cases, metrics
 from bot.screen import DangerScreen
-from bot.settings import Settings
+from bot.settings import DEFAULT_CONTENT_DIR, Settings
 from tests.botharness import CHAT, Harness
 from tests.conftest import TOKEN, with_api
 from tests.fakebotapi import FakeBotAPI
@@ -60,8 +62,22 @@ async def test_rasa_understands_free_text(text: str, language: str, intent: str)
 
 async def test_rasa_finds_the_place() -> None:
     nlu = understander()
-    understood = await nlu.understand("im in leeds now", "en")
+    understood = await nlu.understand("moved to leeds", "en")
     await nlu.rasa.close()  # type: ignore[union-attr]
+    assert (understood.intent, understood.source) == ("set_location", "rasa")
+    assert (understood.entity("place") or "").lower() == "leeds"
+
+
+async def test_a_town_rasa_is_unsure_of_is_still_found() -> None:
+    # Rasa reads "im in leeds now" as set_location below its threshold (0.53 with the model
+    # of 2 December): the bot's town finder still proposes the change.
+    content, _ = build(read_folder(DEFAULT_CONTENT_DIR))
+    rasa = RasaClient(RASA_URL, timeout=2.0, pause_after_failure=0.5)
+    nlu = Understander(
+        rasa, Keywords.load(), find_place=place_finder(lambda: content.areas.values())
+    )
+    understood = await nlu.understand("im in leeds now", "en")
+    await rasa.close()
     assert understood.intent == "set_location"
     assert (understood.entity("place") or "").lower() == "leeds"
 
@@ -206,14 +222,7 @@ async def test_a_chat_carries_on_when_rasa_goes_down_and_comes_back(
             "fr",
             "naloxone_howto",
         ),
-        pytest.param(
-            "hoe weet je of iemand een overdosis heeft of gewoon stoned is",
-            "nl",
-            "naloxone_howto",
-            # The model trained on 2 December ranks an overdose first (0.48) and the screen
-            # (0.15) cannot overrule a topic word: a calm question gets the card. Known, open.
-            marks=pytest.mark.xfail(reason="Rasa ranks the overdose first since retraining"),
-        ),
+        ("hoe weet je of iemand een overdosis heeft of gewoon stoned is", "nl", "naloxone_howto"),
     ],
 )
 async def test_rasa_overrules_a_topic_word_and_the_answer_carries_the_number(
