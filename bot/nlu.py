@@ -243,6 +243,8 @@ class Understander:
         if result is None and danger is not None and danger.total >= self.screen_alone:
             return self._card(text, self._screened(danger, lang))  # no second reader to ask
         understood = self._from_rasa(text, lang, result) if result is not None else None
+        # How high Rasa ranked an emergency, whatever it chose (0 when Rasa was not asked).
+        emergency = self._emergency_score(result) if result is not None else 0.0
         if (
             understood is not None
             and understood.intent in EMERGENCY_INTENTS
@@ -254,7 +256,7 @@ class Understander:
             danger is not None
             and result is not None
             and danger.total >= self.both_agree
-            and self._emergency_score(result) >= self.both_agree
+            and emergency >= self.both_agree
         ):
             return self._card(text, self._screened(danger, lang))  # two half-sure readers
         if detection is not None:
@@ -265,29 +267,31 @@ class Understander:
                 else None
             )
             if self._told_as_past(detection, danger, result):
-                if reading is not None and reading.intent not in EMERGENCY_INTENTS:
-                    return replace(reading, caution=True)
-                return self._fallback(text, lang, caution=True)
+                return self._line_not_card(text, lang, reading)
             rasa_sees_danger = result is not None and (
                 (reading is not None and reading.intent in EMERGENCY_INTENTS)
-                or self._emergency_score(result) >= self.overrule_emergency_below
+                or emergency >= self.overrule_emergency_below
             )
             if rasa_sees_danger and danger is not None and danger.total < self.screen_agrees:
                 # Rasa's emergency reading against the screen's: the caution line.
-                if reading is not None and reading.intent not in EMERGENCY_INTENTS:
-                    return replace(reading, caution=True)
-                return self._fallback(text, lang, caution=True)
+                return self._line_not_card(text, lang, reading)
             if reading is None or rasa_sees_danger:
                 return self._card(text, detection)
             return replace(reading, caution=True)
-        caution = (
-            result is not None and self._emergency_score(result) >= self.caution_threshold
-        ) or (danger is not None and danger.total >= self.screen_caution)
+        caution = (result is not None and emergency >= self.caution_threshold) or (
+            danger is not None and danger.total >= self.screen_caution
+        )
         if understood is not None:
             return replace(
                 understood, caution=caution and understood.intent not in EMERGENCY_INTENTS
             )
         return self._fallback(text, lang, caution)
+
+    def _line_not_card(self, text: str, lang: str, reading: Understanding | None) -> Understanding:
+        """Rasa's non-emergency reading, else the fallback; either way with the caution line."""
+        if reading is not None and reading.intent not in EMERGENCY_INTENTS:
+            return replace(reading, caution=True)
+        return self._fallback(text, lang, caution=True)
 
     def _fallback(self, text: str, lang: str, caution: bool) -> Understanding:
         """Keywords, then a town named in the text, then out_of_scope."""
