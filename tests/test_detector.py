@@ -144,6 +144,7 @@ OVERDOSE_CASES: dict[str, list[str]] = {
 
 CRISIS_CASES: dict[str, list[str]] = {
     "en": [
+        "gave my stuff away, wont need any of it where im going",
         "I want to kill myself",
         "I feel like killing myself",
         "gonna jump off a bridge",
@@ -184,6 +185,8 @@ CRISIS_CASES: dict[str, list[str]] = {
         "j'en ai marre de la vie",
     ],
     "de": [
+        "heute abend setz ich mir den goldenen schuss",
+        "sitz hier mit nem strick",
         "ich will mich umbringen",
         "ich bring mich um",
         "ich denke an Selbstmord",
@@ -220,6 +223,7 @@ CRISIS_CASES: dict[str, list[str]] = {
         "ik wil voor de trein springen",
     ],
     "pt": [
+        "to sentado nos trilhos atrás da estação",
         "quero morrer",
         "eu só quero morrer",
         "Não, quero morrer",
@@ -243,6 +247,7 @@ CRISIS_CASES: dict[str, list[str]] = {
 
 NEGATIVE_CASES: dict[str, list[str]] = {
     "en": [
+        "wont need my coat where im going, its sunny there",
         "I'm breathing fine now",
         "I've been breathing better since I quit smoking",
         "my blue jacket",
@@ -376,6 +381,7 @@ NEGATIVE_CASES: dict[str, list[str]] = {
         "ik ben niet suïcidaal",
     ],
     "pt": [
+        "tô na linha 3 do metrô, chego em 10 min",
         "ela acordou cedo",
         "eu não acordo cedo",
         "ele não acorda cedo",
