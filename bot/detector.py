@@ -624,7 +624,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(kill|killing|killin|kil) (myself|meself|my self) !(laughing)",
         "=(end|ending) it all",
         "=(end|ending) my (own |)life",
-        "(wont|dont|will not|wouldnt) need (it|them|any of it|any of this|anything|my stuff|my things) where (im|i am|iam) (going|goin|off to|headed|heading)",
+        "(wont|dont|will not|wouldnt) need (it|them|any of it|any of this|anything|my stuff"
+        "|my things) where (im|i am|iam) (going|goin|off to|headed|heading)",
         "(take|taking) my (own |)life !(back)",
         "~suicide",
         f"{NOT_EN} suicidal",  # "I'm not suicidal, just tired"
@@ -1078,7 +1079,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(will|möchte) mich (ritzen|schneiden|verletzen)",
         "(strick|seil) (liegt |ist |hängt |)(bereit|fertig|schon|an der decke)",
         "(hab|habe) (einen|nen|ein|schon einen) strick",
-        "(sitz|sitze|sitzt|steh|stehe|hock|hocke) (hier|da) mit (nem|einem|nen|dem|meinem) (strick|seil)",
+        "(sitz|sitze|sitzt|steh|stehe|hock|hocke) (hier|da) mit (nem|einem|nen|dem|meinem)"
+        " (strick|seil)",
         # The "golden shot": an overdose taken on purpose.
         "(goldenen|goldener|goldene) schuss",
         "(starre|starr|schaue|stehe|stand|sitze) ... (auf die|an den|an die|bei den) (gleise"
@@ -1286,7 +1288,8 @@ CRISIS: dict[str, tuple[str, ...]] = {
         "(não|n) (vejo|tenho|há) (razão|motivo|razao) (para|pra) (continuar a viver|viver"
         "|continuar)",
         "acabo com isto",
-        "(tô|to|estou|tou|fico|sentado|deitado|parado) (na|nos|em cima da|em cima dos) (linha do trem|linha do comboio|linha férrea|trilhos|carris)",
+        "(tô|to|estou|tou|fico|sentado|deitado|parado) (na|nos|em cima da|em cima dos) (linha do"
+        " trem|linha do comboio|linha férrea|trilhos|carris)",
         "(na|da|em cima da) ponte ... (saltar|atirar-me|me atirar|jogar-me|me jogar)",
         "(que a amo|que o amo|que os amo|que as amo) ... adeus",
         "vontade de (me cortar|me magoar|me aleijar|cortar-me|magoar-me|me queimar|queimar-me)",

@@ -211,7 +211,7 @@ class Understander:
         # Both readers at least half sure of an emergency: the card.
         self.both_agree = both_agree
         # A topic word told as past ("od'd in 2019") keeps the card only if the screen is at
-        # least this sure or Rasa reads an emergency at 0.9.
+        # least this sure.
         self.screen_past = screen_past
         # Rasa down or slow: the screen alone calls the card from here.
         self.screen_alone = screen_alone
@@ -266,7 +266,7 @@ class Understander:
                 if result is not None
                 else None
             )
-            if self._told_as_past(detection, danger, result):
+            if self._told_as_past(detection, danger):
                 return self._line_not_card(text, lang, reading)
             rasa_sees_danger = result is not None and (
                 (reading is not None and reading.intent in EMERGENCY_INTENTS)
@@ -310,17 +310,11 @@ class Understander:
             )
         return Understanding(text, "out_of_scope", 0.0, lang, "fallback", caution=caution)
 
-    def _told_as_past(
-        self, detection: Detection, danger: Danger | None, result: dict[str, Any] | None
-    ) -> bool:
-        """A topic word in a story of long ago ("I overdosed in 2019"), and neither the
-        screen nor Rasa sees danger now: no card, the caution line instead."""
-        if not detection.past or danger is None or danger.total >= self.screen_past:
-            return False
-        top = (result or {}).get("intent") or {}
-        return not (
-            top.get("name") in EMERGENCY_INTENTS and float(top.get("confidence") or 0) >= 0.9
-        )
+    def _told_as_past(self, detection: Detection, danger: Danger | None) -> bool:
+        """A topic word in a story of long ago ("I overdosed in 2019"), and the screen sees
+        no danger now: no card, the caution line instead. (Rasa is not asked: it read
+        "overdose ... in 2018" as an emergency at 1.0.)"""
+        return detection.past and danger is not None and danger.total < self.screen_past
 
     def _danger(self, text: str) -> Danger | None:
         """The screen's reading, or None without a screen (or if it failed)."""
