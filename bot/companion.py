@@ -16,6 +16,7 @@ import sqlite_utils
 
 from bot import areas as area_search
 from bot import contact_cards
+from bot.checkins import MOODS, QUIET_CHECKIN, Checkins
 from bot.clock import Clock
 from bot.content import LANGUAGE_NAMES, LANGUAGES, Area, ContentSet, fill
 from bot.dates import parse_release_day
@@ -41,6 +42,7 @@ COMMANDS = (
     "overdose",
     "naloxone",
     "contacts",
+    "peer",
     "settings",
     "pause",
     "resume",
@@ -121,6 +123,7 @@ class Companion:
     ) -> None:
         self.people = People(db)
         self.outbox = Outbox(db)
+        self.checkins = Checkins(db)
         self.directory = Directory(db)
         # A shared location is kept in memory for a while, for "more" and "other kinds",
         # then forgotten; it is never written to the database.
@@ -148,6 +151,11 @@ class Companion:
             database_ok = False
         else:
             database_ok = True
+            if person is not None:
+                try:
+                    self.checkins.seen(person.id, self.clock.now())  # for the quiet check-in
+                except sqlite3.Error:
+                    logger.exception("database error while answering")
         language = self._speaks(person, incoming)
         if incoming.understanding is not None:  # the NLU ran the detector already
             detection = incoming.understanding.detection
@@ -409,6 +417,8 @@ class Companion:
             return [self.content_reply(person, value)]
         if kind == "c":
             return self.on_contacts_button(person, value)
+        if kind == "mood":
+            return self.on_mood(person, value)
         if kind == "set":
             return self.on_setting(person, value)
         if kind == "confirm":
@@ -424,6 +434,51 @@ class Companion:
             return [self.menu_reply(language, self.content.text(language, "forget_cancelled"))]
         # Unknown or forged button data: a helpful menu, never an error.
         return [self.menu_reply(language)]
+
+    def on_mood(self, person: Person, value: str) -> list[Reply]:
+        """👍 / 😐 / 👎 on a check-in: counted per message, never per person."""
+        message_id, _, mood = value.rpartition(":")
+        if mood not in MOODS or self.content.message(message_id, person.language) is None:
+            return [self.menu_reply(person.language)]
+        self.checkins.record(person.id, message_id, mood)
+        language = person.language
+        t = self.content.text
+        if mood == "up":
+            return [self.menu_reply(language, t(language, "checkin_up"))]
+        if mood == "down":
+            # The peer-written answer for how they said they feel, and a person to talk to.
+            answer = self.content_reply(person, self._answer_id("feeling_low"))
+            answer.buttons = [
+                [Button(t(language, "button_peer"), "peer"), self._menu_button(language)]
+            ]
+            return [Reply(t(language, "checkin_down")), answer]
+        # 😐: what others found most useful.
+        used = [m for m in self.checkins.most_used(6) if self.content.message(m, language)]
+        for fallback in ("cravings", "feeling-low", "peer", "not-alone"):
+            if fallback not in used and self.content.message(fallback, language):
+                used.append(fallback)
+        buttons = [[Button(self._answer_label(m, language), f"ans:{m}")] for m in used[:3]]
+        return [Reply(t(language, "checkin_mid"), [*buttons, [self._menu_button(language)]])]
+
+    def _answer_label(self, message_id: str, language: str) -> str:
+        """A button label for an answer: its first line, without markup, kept short."""
+        message = self.content.message(message_id, language)
+        first = re.sub(r"<[^>]+>", "", message.body if message else message_id).splitlines()[0]
+        return first if len(first) <= 40 else first[:39].rstrip() + "…"
+
+    def plan_quiet_checkins(self) -> int:
+        """One gentle check-in for people who went quiet in their first two weeks."""
+        if self.content.message(QUIET_CHECKIN, "en") is None:
+            return 0
+        now = self.clock.now()
+        planned = 0
+        for person_id in self.checkins.gone_quiet(now):
+            person = self.people.by_id(person_id)
+            if person is None:
+                continue
+            self.checkins.plan_quiet(person.id, self.quiet.release(now, person.zone), now)
+            planned += 1
+        return planned
 
     def on_confirm(self, incoming: Incoming, person: Person, value: str) -> list[Reply]:
         """A "yes" to a change the NLU proposed."""
@@ -869,6 +924,11 @@ class Companion:
         message = self.content.message(message_id, language)
         if message is None:
             return self.menu_reply(language)
+        if message.when is None and message_id not in ("help", QUIET_CHECKIN):
+            try:
+                self.checkins.used(message_id)  # anonymous: "what helped others"
+            except sqlite3.Error:
+                logger.exception("could not count an answer")
         text = fill(message.body, self.place_values(person, language))
         buttons = self._content_buttons(message.buttons, language) or self.menu_buttons(language)
         return Reply(text, buttons)
@@ -890,6 +950,15 @@ class Companion:
         else:
             text = body
         buttons = self._content_buttons(message.buttons, language)
+        if "checkin" in message.buttons:
+            buttons.insert(
+                0,
+                [
+                    Button(self.content.text(language, f"button_mood_{mood}"),
+                           f"mood:{message_id}:{mood}")
+                    for mood in MOODS
+                ],
+            )  # fmt: skip
         return Reply(text, buttons, protect=person.discreet)
 
     def _content_buttons(self, keys: tuple[str, ...], language: str) -> list[list[Button]]:
@@ -900,7 +969,9 @@ class Companion:
             "peer": "button_peer",
             "menu": "button_menu",
         }
-        row = [Button(self.content.text(language, labels[key]), key) for key in keys]
+        row = [
+            Button(self.content.text(language, labels[key]), key) for key in keys if key in labels
+        ]
         return [row] if row else []
 
     def menu_buttons(self, language: str) -> list[list[Button]]:

@@ -41,7 +41,7 @@ INTENTS = frozenset(
     "naloxone_howto find_naloxone tolerance_dose using_alone drug_checking craving_support "
     "feeling_low talk_to_peer admin_help find_ost find_shelter help".split()
 )
-BUTTONS = frozenset({"overdose", "naloxone", "contacts", "peer", "menu"})
+BUTTONS = frozenset({"overdose", "naloxone", "contacts", "peer", "menu", "checkin"})
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FACT_VALUES = frozenset({"yes", "no", "unknown"})
 CONDITIONS = {
@@ -194,6 +194,17 @@ class Area:
     timezone: str
     lat: float
     lon: float
+    peer_hours: str = ""  # when peers answer here (opening_hours); empty: the default setting
+
+
+def _valid_hours(expression: str) -> bool:
+    from opening_hours import OpeningHours, ParserError
+
+    try:
+        OpeningHours(expression)
+    except (ParserError, ValueError):
+        return False
+    return True
 
 
 @dataclass
@@ -659,6 +670,7 @@ class _Reader:
                     timezone=str(entry["timezone"]),
                     lat=float(entry["lat"]),
                     lon=float(entry["lon"]),
+                    peer_hours=str(entry.get("peer_hours") or ""),
                 )
                 ZoneInfo(area.timezone)
             except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError) as exc:
@@ -670,6 +682,12 @@ class _Reader:
                 )
             elif area.id in self.areas:
                 self.error(file, _line_of(entry, "id"), f"area id {area.id!r} is used twice")
+            elif area.peer_hours and not _valid_hours(area.peer_hours):
+                self.error(
+                    file,
+                    _line_of(entry, "peer_hours"),
+                    f"area {area.id!r}: peer_hours is not an opening_hours expression",
+                )
             else:
                 self.areas[area.id] = area
 

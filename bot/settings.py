@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -55,6 +56,15 @@ class Settings:
     web_port: int | None = None  # `first48 run` serves the web app only when this is set
     web_session_key: Secret = field(default_factory=lambda: Secret(""))  # signs session cookies
     web_https_only: bool = True  # session cookies marked Secure: sent over HTTPS only
+    # The peer workers' group (a forum supergroup); None: no hand-over, the peer answer instead.
+    peer_group_id: int | None = None
+    # When peers answer, as an OpenStreetMap opening_hours expression; an area may set its own
+    # (`peer_hours:` in content/areas.yml).
+    peer_hours: str = "Mo-Su 09:00-21:00"
+    # A case nobody has answered for this long (in peer hours) is raised again in the group.
+    peer_escalate_after: float = 15 * 60.0
+    # The language the bot writes to the peer group in.
+    peer_language: str = "en"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -110,6 +120,27 @@ def _parse_web_session_key(value: str) -> Secret:
     return Secret(secret)
 
 
+def _parse_group(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"-100\d+", value):
+        raise SettingsError(
+            f"FIRST48_PEER_GROUP: expected a supergroup chat id like -1001234567890, got {value!r}"
+        )
+    return int(value)
+
+
+def _parse_hours(value: str) -> str:
+    from opening_hours import OpeningHours, ParserError
+
+    try:
+        OpeningHours(value)
+    except (ParserError, ValueError) as exc:
+        raise SettingsError(f"FIRST48_PEER_HOURS: not an opening_hours expression: {exc}") from None
+    return value
+
+
 def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from environment variables (see the README table)."""
     env = os.environ if environ is None else environ
@@ -159,4 +190,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         web_https_only=_parse_bool(
             "FIRST48_WEB_HTTPS_ONLY", env.get("FIRST48_WEB_HTTPS_ONLY", "true")
         ),
+        peer_group_id=_parse_group(env.get("FIRST48_PEER_GROUP", "")),
+        peer_hours=_parse_hours(env.get("FIRST48_PEER_HOURS", "Mo-Su 09:00-21:00")),
+        peer_escalate_after=60
+        * _parse_float("FIRST48_PEER_ESCALATE", env.get("FIRST48_PEER_ESCALATE", "15"), 0.01),
+        peer_language=env.get("FIRST48_PEER_LANGUAGE", "en").strip().lower() or "en",
     )

@@ -213,11 +213,61 @@ def m004_translation_sources(db: sqlite_utils.Database) -> None:
     )
 
 
+def m005_peer_cases(db: sqlite_utils.Database) -> None:
+    """Hand-overs to peer workers (bot/peers.py). A case knows the person only by row id; the
+    peer group sees its number, never who it is. No message text is stored."""
+    db.execute(
+        """
+        CREATE TABLE peer_cases (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            thread_id INTEGER,
+            status TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (status IN ('waiting', 'claimed', 'closed')),
+            peer_id INTEGER,
+            opened_at TEXT NOT NULL,
+            waiting_since TEXT NOT NULL,
+            escalated_at TEXT,
+            closed_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX peer_cases_person ON peer_cases (person_id, status)")
+    db.execute("CREATE INDEX peer_cases_thread ON peer_cases (thread_id)")
+    db.execute("CREATE INDEX peer_cases_waiting ON peer_cases (status, waiting_since)")
+    # Peer workers (members of the peer group) and the alias they chose to sign with.
+    db.execute("CREATE TABLE peers (user_id INTEGER PRIMARY KEY, alias TEXT NOT NULL)")
+    # Forum topics of forgotten people, to be deleted from the peer group by the bot.
+    db.execute("CREATE TABLE peer_topics_to_delete (thread_id INTEGER PRIMARY KEY)")
+
+
+def m006_checkins(db: sqlite_utils.Database) -> None:
+    """Check-ins (bot/checkins.py): anonymous counts, and when someone last wrote."""
+    db.execute("ALTER TABLE people ADD COLUMN last_seen_at TEXT")
+    # That a check-in was answered (so it is counted once), never the mood itself.
+    db.execute("ALTER TABLE outbox ADD COLUMN mood_answered INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+        CREATE TABLE checkin_counts (
+            message_id TEXT NOT NULL,
+            mood TEXT NOT NULL CHECK (mood IN ('up', 'mid', 'down')),
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (message_id, mood)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TABLE answer_counts (message_id TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_people_and_outbox,
     m002_directory,
     m003_studio,
     m004_translation_sources,
+    m005_peer_cases,
+    m006_checkins,
 ]
 
 
@@ -345,6 +395,19 @@ class People:
             self.db.execute("BEGIN")
             self.db.execute(
                 "DELETE FROM outbox WHERE person_id IN (SELECT id FROM people WHERE chat_id = ?)",
+                [chat_id],
+            )
+            # Their conversations with peers go too: the topics in the peer group are
+            # deleted by the bot (bot/peers.py), the case rows here.
+            self.db.execute(
+                "INSERT OR IGNORE INTO peer_topics_to_delete (thread_id) SELECT thread_id "
+                "FROM peer_cases WHERE thread_id IS NOT NULL AND person_id IN "
+                "(SELECT id FROM people WHERE chat_id = ?)",
+                [chat_id],
+            )
+            self.db.execute(
+                "DELETE FROM peer_cases WHERE person_id IN "
+                "(SELECT id FROM people WHERE chat_id = ?)",
                 [chat_id],
             )
             self.db.execute("DELETE FROM people WHERE chat_id = ?", [chat_id])

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -28,17 +31,19 @@ from telegram.ext import (
 
 from bot.areas import place_finder
 from bot.clock import Clock
-from bot.companion import COMMANDS, Companion, Incoming, Reply
+from bot.companion import COMMANDS, Button, Companion, Incoming, Reply
 from bot.directory import Directory
 from bot.dispatcher import Dispatcher, retry_after_seconds
 from bot.live_content import LiveContent
-from bot.nlu import Keywords, RasaClient, Understander
+from bot.nlu import EMERGENCY_INTENTS, Keywords, RasaClient, Understander
 from bot.outbox import Outbox
+from bot.peers import GroupEvent, PeerDesk, Undeliverable
 from bot.screen import DangerScreen
 from bot.settings import Settings
 from bot.store import open_database
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Retries for interactive replies: short, because a person is waiting.
 REPLY_ATTEMPTS = 3
@@ -55,6 +60,7 @@ class Services:
     outbox: Outbox
     understander: Understander
     directory: Directory
+    peers: PeerDesk
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -70,7 +76,8 @@ class Services:
             screen=DangerScreen.ready(),
         )
         companion = Companion(db, live, settings, clock)
-        return cls(settings, clock, live, companion, Outbox(db), understander, Directory(db))
+        peers = PeerDesk(db, companion, settings, clock)
+        return cls(settings, clock, live, companion, Outbox(db), understander, Directory(db), peers)
 
     async def incoming_for_text(self, incoming: Incoming) -> Incoming:
         """Add what the NLU understood to a plain text message (not commands, not edits)."""
@@ -92,6 +99,14 @@ class Services:
         return True
 
 
+def _inline(buttons: list[list[Button]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
     """Telegram allows one keyboard per message: location request, inline buttons, or removal."""
     if reply.ask_location:
@@ -99,12 +114,7 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKe
         rows += [[KeyboardButton(b.label) for b in row] for row in reply.buttons]
         return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
     if reply.buttons:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-                for row in reply.buttons
-            ]
-        )
+        return _inline(reply.buttons)
     if reply.remove_keyboard:
         return ReplyKeyboardRemove()
     return None
@@ -122,18 +132,117 @@ async def send(application: Application, chat_id: int, reply: Reply) -> None:
     )
 
 
-async def send_now(application: Application, chat_id: int, reply: Reply) -> None:
-    """Send an interactive reply, waiting out 429s and retrying network errors a little."""
+async def retrying(call: Callable[[], Awaitable[T]]) -> T:
+    """A Bot API call someone is waiting for: wait out 429s, retry network errors a little."""
     for attempt in range(1, REPLY_ATTEMPTS + 1):
         try:
-            await send(application, chat_id, reply)
-            return
+            return await call()
         except RetryAfter as exc:
             await asyncio.sleep(retry_after_seconds(exc))
         except NetworkError:
             if attempt == REPLY_ATTEMPTS:
                 raise
             await asyncio.sleep(0.5 * attempt)
+    raise NetworkError("Telegram kept asking us to wait")
+
+
+async def send_now(application: Application, chat_id: int, reply: Reply) -> None:
+    """Send an interactive reply, waiting out 429s and retrying network errors a little."""
+    await retrying(lambda: send(application, chat_id, reply))
+
+
+class TelegramGroupPort:
+    """The peer workers' forum group, through the Bot API (see bot/peers.py)."""
+
+    def __init__(self, application: Application, group_id: int) -> None:
+        self.application = application
+        self.group_id = group_id
+
+    async def create_topic(self, name: str) -> int:
+        bot = self.application.bot
+        topic = await retrying(lambda: bot.create_forum_topic(self.group_id, name))
+        return int(topic.message_thread_id)
+
+    async def post(
+        self, thread_id: int | None, text: str, buttons: list[list[Button]] | None = None
+    ) -> None:
+        bot = self.application.bot
+        await retrying(
+            lambda: bot.send_message(
+                self.group_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_id,
+                reply_markup=_inline(buttons),
+                disable_web_page_preview=True,
+            )
+        )
+
+    async def close_topic(self, thread_id: int) -> None:
+        bot = self.application.bot
+        await retrying(lambda: bot.close_forum_topic(self.group_id, thread_id))
+
+    async def delete_topic(self, thread_id: int) -> None:
+        bot = self.application.bot
+        await retrying(lambda: bot.delete_forum_topic(self.group_id, thread_id))
+
+    async def to_person(self, chat_id: int, reply: Reply) -> None:
+        try:
+            await send_now(self.application, chat_id, reply)
+        except Forbidden as exc:
+            raise Undeliverable from exc
+
+
+def group_port(context: ContextTypes.DEFAULT_TYPE) -> TelegramGroupPort:
+    services: Services = context.bot_data["services"]
+    return TelegramGroupPort(context.application, services.settings.peer_group_id or 0)
+
+
+def _media_kind(message: Message) -> str | None:
+    kinds = (
+        "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+        "contact", "poll", "location",
+    )  # fmt: skip
+    return next((k for k in kinds if getattr(message, k)), None)
+
+
+def _group_event(update: Update, group_id: int | None) -> GroupEvent | None:
+    """A member's message or tap in the peer group, or None for anything else."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if group_id is None or chat is None or chat.id != group_id or user is None:
+        return None
+    if update.callback_query is not None:
+        message = update.callback_query.message
+        thread = getattr(message, "message_thread_id", None)
+        return GroupEvent(user.id, thread, callback=update.callback_query.data or "",
+                          is_bot=user.is_bot)  # fmt: skip
+    message = update.message  # edits are not relayed
+    if message is None:
+        return None
+    thread = message.message_thread_id if message.is_topic_message else None
+    return GroupEvent(user.id, thread, text=message.text, media=_media_kind(message),
+                      is_bot=user.is_bot)  # fmt: skip
+
+
+async def on_group_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The peer group: relay to the person, claim, hand back, close; anything else ignored."""
+    services: Services = context.bot_data["services"]
+    event = _group_event(update, services.settings.peer_group_id)
+    if event is None:
+        if update.callback_query is not None:
+            await on_update(update, context)  # a "case:" button elsewhere: a forged tap
+        return
+    answer: str | None = None
+    try:
+        answer = await services.peers.on_group(event, group_port(context))
+    except Exception:  # noqa: BLE001 - a peer's action must not stop the bot
+        logger.exception("could not handle a peer group update")
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(answer or None, show_alert=bool(answer))
+        except TelegramError:
+            pass
 
 
 def _incoming(update: Update) -> Incoming | None:
@@ -188,14 +297,27 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             pass  # a stale button: the answer below still goes out
     services: Services = context.bot_data["services"]
+    emergency = False
     try:
         incoming = await services.incoming_for_text(incoming)
-        replies = services.companion.handle(incoming)
+        understood = incoming.understanding
+        emergency = understood is not None and understood.intent in EMERGENCY_INTENTS
+        replies = None
+        if services.peers.enabled and not emergency:  # the card never waits for a peer
+            replies = await services.peers.on_private(incoming, group_port(context))
+        if replies is None:
+            replies = services.companion.handle(incoming)
     except Exception:  # noqa: BLE001 - the edge: a bug must still leave the person an answer
         logger.exception("could not answer an update")
         replies = [services.companion.fallback_reply(incoming)]
     for reply in replies:
         await send_now(context.application, incoming.chat_id, reply)
+    if emergency and services.peers.enabled:
+        # Someone talking to a peer: after the card, the peer learns what the bot showed.
+        try:
+            await services.peers.after_emergency(incoming, group_port(context))
+        except Exception:  # noqa: BLE001
+            logger.exception("could not tell the peer about an emergency")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -212,6 +334,22 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send reminders that are due."""
     dispatcher: Dispatcher = context.bot_data["dispatcher"]
     await dispatcher.tick()
+
+
+async def peers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Raise unanswered peer cases; delete the topics of people who used /forget."""
+    services: Services = context.bot_data["services"]
+    port = group_port(context)
+    await services.peers.escalate(port)
+    await services.peers.delete_forgotten_topics(port)
+
+
+async def quiet_checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One gentle check-in for people who went quiet in their first two weeks."""
+    services: Services = context.bot_data["services"]
+    planned = services.companion.plan_quiet_checkins()
+    if planned:
+        logger.info("%d quiet check-ins planned", planned)
 
 
 async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -250,6 +388,9 @@ async def post_init(application: Application) -> None:
         name="content",
     )
     application.job_queue.run_repeating(stale_contacts_job, 6 * 3600, first=60, name="stale")
+    application.job_queue.run_repeating(quiet_checkin_job, 15 * 60, first=120, name="quiet")
+    if services.peers.enabled:
+        application.job_queue.run_repeating(peers_job, 30, first=5, name="peers")
 
 
 def build_application(services: Services) -> Application:
@@ -278,6 +419,15 @@ def build_application(services: Services) -> Application:
         batch_seconds=settings.dispatch_interval,
     )
     private = filters.ChatType.PRIVATE
+    if settings.peer_group_id is not None:
+        # The peer workers' group first: its buttons and messages never reach the companion.
+        peer_group = filters.Chat(settings.peer_group_id)
+        application.add_handlers(
+            [
+                CallbackQueryHandler(on_group_update, pattern=r"^case:"),
+                MessageHandler(filters.UpdateType.MESSAGE & peer_group, on_group_update),
+            ]
+        )
     application.add_handlers(
         [
             # Commands: /start (with deep-link payload), /help, /overdose, /stop, /forget, ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,3 +54,23 @@ def with_api(settings: Settings, url: str) -> Settings:
     from bot.settings import Secret
 
     return replace(settings, telegram_api_url=url, telegram_token=Secret(TOKEN))
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[object]:
+    """A Bot API server on loopback (tests/fakebotapi.py)."""
+    from tests.fakebotapi import FakeBotAPI
+
+    server = FakeBotAPI(token=TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def bot(api: object, settings: Settings, clock: Clock) -> AsyncIterator[object]:
+    """The real Application, started against ``api``, one person's chat at hand."""
+    from tests.botharness import Harness
+
+    harness = await Harness.start(api, with_api(settings, api.url), clock)  # type: ignore[arg-type,attr-defined]
+    yield harness
+    await harness.stop()

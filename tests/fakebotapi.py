@@ -18,10 +18,21 @@ With ``--control`` (or ``control=True``) the server also answers ``/_control/<na
 body or query string of keyword arguments, so tests can drive a bot subprocess:
 
 * POST ``send_text``, ``send_location``, ``send_sticker``, ``send_photo``, ``send_voice``,
-  ``edit_text``, ``press``, ``push_update`` -> ``{"ok": true, "result": update_id}``
-* POST ``fail_next``, ``block``, ``unblock``, ``delay``, ``rate_limit`` (``{"overall": x,
-  "per_chat": y}`` or ``{}`` to clear)
-* GET ``sent`` (optional ``chat_id``), ``calls``, ``stats`` (counts and ``rejected_429``)
+  ``edit_text``, ``press``, ``group_text``, ``group_photo``, ``group_press``, ``push_update``
+  -> ``{"ok": true, "result": update_id}``
+* POST ``fail_next``, ``block``, ``unblock``, ``delay``, ``set_member_status``, ``rate_limit``
+  (``{"overall": x, "per_chat": y}`` or ``{}`` to clear)
+* GET ``sent`` (optional ``chat_id``), ``calls``, ``stats`` (counts and ``rejected_429``),
+  ``topics`` (``chat_id``), ``topic_messages`` (``chat_id``, ``thread_id``)
+
+Forum supergroups: every chat id starting with ``-100`` is a forum supergroup (``is_forum``).
+``createForumTopic`` / ``editForumTopic`` / ``closeForumTopic`` / ``reopenForumTopic`` /
+``deleteForumTopic`` manage its topics; a topic's ``message_thread_id`` is the id of its (unstored)
+``forum_topic_created`` service message, so it comes from the chat's message ids. As on Telegram,
+every message in a topic carries ``message_thread_id``, ``is_topic_message`` and, unless it
+replies to another message, a ``reply_to_message`` that is that service message (sent by the
+bot!). ``group_text`` / ``group_photo`` / ``group_press`` play peers writing in the group and
+``getChatMember`` answers from what the fake has seen (``set_member_status`` overrides it).
 """
 
 from __future__ import annotations
@@ -66,7 +77,7 @@ _STR_FIELDS = frozenset(
         "photo", "document", "voice", "audio", "video", "animation", "video_note", "sticker",
         "thumbnail", "certificate", "quote", "error_message", "game_short_name",
         "custom_emoji_id", "web_app_query_id", "shipping_query_id", "pre_checkout_query_id",
-        "gift_id", "telegram_payment_charge_id", "sticker_set_name",
+        "gift_id", "telegram_payment_charge_id", "sticker_set_name", "icon_custom_emoji_id",
     }
 )  # fmt: skip
 _BOOL_FIELDS = frozenset(
@@ -89,10 +100,16 @@ _JSON_FIELDS = frozenset(
 _NUMBER_FIELDS = frozenset(
     {
         "timeout", "latitude", "longitude", "horizontal_accuracy", "live_period", "heading",
+        "icon_color",
         # keyword arguments of the /_control endpoints, when given as a query string
         "lat", "lon", "seconds", "status", "retry_after", "count", "overall", "per_chat",
     }
 )  # fmt: skip
+
+# Telegram's six topic icon colours; createForumTopic without icon_color uses the first.
+TOPIC_ICON_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
+MAX_TOPIC_NAME_LENGTH = 128
+MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 
 # Methods (lower-cased) that deliver a message: subject to block() and rate_limit.
 _COPY_FORWARD = frozenset({"copymessage", "copymessages", "forwardmessage", "forwardmessages"})
@@ -204,6 +221,62 @@ class _Fault:
     retry_after: int | None
     remaining: int
     chat_id: ChatId | None
+
+
+@dataclass
+class _Topic:
+    """A forum topic; ``created`` is its forum_topic_created service message."""
+
+    message_thread_id: int
+    name: str
+    icon_color: int
+    icon_custom_emoji_id: str | None
+    created: JSONDict
+    closed: bool = False
+    deleted: bool = False
+
+    def forum_topic(self) -> JSONDict:
+        """The Bot API ForumTopic object."""
+        topic: JSONDict = {
+            "message_thread_id": self.message_thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
+        if self.icon_custom_emoji_id:
+            topic["icon_custom_emoji_id"] = self.icon_custom_emoji_id
+        return topic
+
+    def info(self) -> JSONDict:
+        """What topics() reports: the ForumTopic plus ``closed`` and ``deleted``."""
+        return {**self.forum_topic(), "closed": self.closed, "deleted": self.deleted}
+
+
+def _chat_member(status: str, user: JSONDict) -> JSONDict:
+    """A Bot API ChatMember with the fields its status requires."""
+    member: JSONDict = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(
+            can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+            can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
+            can_promote_members=False, can_change_info=True, can_invite_users=True,
+            can_post_stories=True, can_edit_stories=True, can_delete_stories=True,
+            can_pin_messages=True, can_manage_topics=True,
+        )  # fmt: skip
+    elif status == "restricted":
+        member.update(
+            is_member=True, can_send_messages=False, can_send_audios=False,
+            can_send_documents=False, can_send_photos=False, can_send_videos=False,
+            can_send_video_notes=False, can_send_voice_notes=False, can_send_polls=False,
+            can_send_other_messages=False, can_add_web_page_previews=False,
+            can_change_info=False, can_invite_users=False, can_pin_messages=False,
+            can_manage_topics=False, can_edit_tag=False, can_react_to_messages=False,
+            until_date=0,
+        )  # fmt: skip
+    elif status == "kicked":
+        member["until_date"] = 0  # banned forever
+    return member
 
 
 class ApiError(Exception):
@@ -345,6 +418,8 @@ class FakeBotAPI:
         self._consumed: set[int] = set()  # indexes into calls already returned by wait_for
         self._rate_all: deque[float] = deque()
         self._rate_chat: defaultdict[ChatId, deque[float]] = defaultdict(deque)
+        self._topics: defaultdict[ChatId, dict[int, _Topic]] = defaultdict(dict)
+        self._member_status: dict[tuple[ChatId, int], str] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -527,6 +602,95 @@ class FakeBotAPI:
             }
         return self.push_update({"callback_query": query})
 
+    # ------------------------------------------------------------------ peers in a group
+
+    def group_text(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        *,
+        thread_id: int | None = None,
+        first_name: str = "Peer",
+        username: str | None = None,
+    ) -> int:
+        """A text message from user ``user_id`` in group ``chat_id`` (in topic ``thread_id``).
+
+        "/cmd" gets a bot_command entity; the user becomes a "member" unless marked otherwise.
+        """
+        with self._cond:
+            user: JSONDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+            if username:
+                user["username"] = username
+            user["language_code"] = self._users.get(user_id, {}).get("language_code", "en")
+            self._users[user_id] = user
+            message = self._group_message(chat_id, user_id, thread_id, **_text_content(text))
+        return self.push_update({"message": message})
+
+    def group_photo(self, chat_id: int, user_id: int, *, thread_id: int | None = None) -> int:
+        """A photo (two sizes) from user ``user_id`` in group ``chat_id`` (topic ``thread_id``)."""
+        with self._cond:
+            message = self._group_message(chat_id, user_id, thread_id, photo=self._photo())
+        return self.push_update({"message": message})
+
+    def group_press(self, chat_id: int, user_id: int, data: str, message_id: int) -> int:
+        """User ``user_id`` presses an inline button on bot message ``message_id`` in a group."""
+        with self._cond:
+            self._require_group(chat_id)
+            message = self._messages[chat_id].get(message_id)
+            if message is None or message["from"]["id"] != self._bot_user()["id"]:
+                raise ValueError(f"no bot message {message_id} in chat {chat_id}")
+            self._member_status.setdefault((chat_id, user_id), "member")
+            query = {
+                "id": str(next(self._query_ids)),
+                "from": self._peer(user_id),
+                "chat_instance": str(abs(chat_id) * 31 + 7),
+                "data": data,
+                "message": copy.deepcopy(message),
+            }
+        return self.push_update({"callback_query": query})
+
+    def set_member_status(self, chat_id: ChatId, user_id: int, status: str) -> None:
+        """What getChatMember answers for the user (or the bot) in that chat."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"status must be one of {sorted(MEMBER_STATUSES)}, not {status!r}")
+        with self._cond:
+            self._member_status[(chat_id, user_id)] = status
+
+    @staticmethod
+    def _require_group(chat_id: ChatId) -> None:
+        if not isinstance(chat_id, int) or chat_id >= 0:
+            raise ValueError(f"chat {chat_id!r} is not a group (group ids are negative)")
+
+    def _peer(self, user_id: int) -> JSONDict:
+        return copy.deepcopy(
+            self._users.get(user_id)
+            or {"id": user_id, "is_bot": False, "first_name": "Peer", "language_code": "en"}
+        )
+
+    def _group_message(
+        self, chat_id: int, user_id: int, thread_id: int | None, **content: Any
+    ) -> JSONDict:
+        """Create and store a peer's message in a group, in a topic if thread_id (lock held)."""
+        self._require_group(chat_id)
+        thread: JSONDict = {}
+        if thread_id:
+            topic = self._topics.get(chat_id, {}).get(thread_id)
+            if topic is None or topic.deleted:
+                raise ValueError(f"no topic {thread_id} in chat {chat_id}")
+            thread = self._topic_fields(topic)
+        message = {
+            "message_id": next(self._message_ids[chat_id]),
+            "from": self._peer(user_id),
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
+            **thread,
+            **content,
+        }
+        self._messages[chat_id][message["message_id"]] = message
+        self._member_status.setdefault((chat_id, user_id), "member")
+        return copy.deepcopy(message)
+
     # ------------------------------------------------------------------ inspecting the bot
 
     def sent(self, chat_id: ChatId | None = None) -> list[JSONDict]:
@@ -553,6 +717,18 @@ class FakeBotAPI:
                 for _, m in sorted(self._messages[chat_id].items())
                 if m["from"]["id"] == bot_id
             ]
+
+    def topics(self, chat_id: ChatId) -> list[JSONDict]:
+        """Topics created in a chat, oldest first: ForumTopic fields plus closed and deleted."""
+        with self._cond:
+            return [t.info() for _, t in sorted(self._topics.get(chat_id, {}).items())]
+
+    def topic_messages(self, chat_id: ChatId, thread_id: int) -> list[JSONDict]:
+        """Current messages the bot has in a topic, oldest first (none once it is deleted).
+
+        For everything ever sent there, filter ``sent(chat_id)`` on ``message_thread_id``.
+        """
+        return [m for m in self.bot_messages(chat_id) if m.get("message_thread_id") == thread_id]
 
     def commands(self, scope: JSONDict | None = None, language_code: str = "") -> list[JSONDict]:
         """Commands stored by setMyCommands for that scope and language."""
@@ -816,8 +992,10 @@ class FakeBotAPI:
             return {"id": -1000000000000 - zlib.crc32(chat_id.encode()), "type": "channel",
                     "title": chat_id, "username": chat_id.lstrip("@")}  # fmt: skip
         if chat_id < 0:
-            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-            return {"id": chat_id, "type": kind, "title": "Test group"}
+            if self._is_forum(chat_id):
+                return {"id": chat_id, "type": "supergroup", "title": "Test group",
+                        "is_forum": True}  # fmt: skip
+            return {"id": chat_id, "type": "group", "title": "Test group"}
         user = self._user(chat_id)
         chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
         if user.get("username"):
@@ -836,6 +1014,47 @@ class FakeBotAPI:
         self._messages[chat_id][message["message_id"]] = message
         self._last_bot_message[chat_id] = message["message_id"]
         return message
+
+    @staticmethod
+    def _is_forum(chat_id: ChatId) -> bool:
+        """Every supergroup (id -100...) is a forum here."""
+        return isinstance(chat_id, int) and str(chat_id).startswith("-100")
+
+    @staticmethod
+    def _topic_fields(topic: _Topic) -> JSONDict:
+        """Fields of a message in the topic; it "replies" to the topic's service message."""
+        return {
+            "message_thread_id": topic.message_thread_id,
+            "is_topic_message": True,
+            "reply_to_message": copy.deepcopy(topic.created),
+        }
+
+    def _placement(self, chat_id: ChatId, params: JSONDict) -> JSONDict:
+        """Topic and reply fields of a message the bot sends (lock held).
+
+        An unknown or deleted ``message_thread_id`` fails like Telegram, and so does a closed
+        topic. A reply to a message the fake stores gets it as ``reply_to_message``.
+        """
+        fields: JSONDict = {}
+        thread_id = params.get("message_thread_id")
+        if thread_id not in (None, "", 0):
+            topic = self._topics.get(chat_id, {}).get(thread_id)
+            if topic is None or topic.deleted:
+                raise ApiError(400, "Bad Request: message thread not found")
+            if topic.closed:
+                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+            fields = self._topic_fields(topic)
+        reply = params.get("reply_parameters")
+        if isinstance(reply, dict) and reply.get("chat_id") in (None, chat_id):
+            reply_id = reply.get("message_id")
+        else:
+            reply_id = params.get("reply_to_message_id")
+        replied = self._messages.get(chat_id, {}).get(reply_id)
+        if replied is not None:
+            replied = copy.deepcopy(replied)
+            replied.pop("reply_to_message", None)  # Telegram does not nest replies
+            fields["reply_to_message"] = replied
+        return fields
 
     @staticmethod
     def _inline_markup(params: JSONDict) -> JSONDict | None:
@@ -898,14 +1117,22 @@ class FakeBotAPI:
                         "file_path": f"files/{file_id}"}  # fmt: skip
             case "sendmediagroup":
                 chat_id = self._require_chat(params)
-                return [self._bot_message(chat_id, photo=self._photo())
+                placement = self._placement(chat_id, params)
+                return [self._bot_message(chat_id, **copy.deepcopy(placement), photo=self._photo())
                         for _ in params.get("media") or [None]]  # fmt: skip
             case "copymessage":
-                self._require_chat(params)
-                return {"message_id": next(self._message_ids[params["chat_id"]])}
+                chat_id = self._require_chat(params)
+                self._placement(chat_id, params)
+                return {"message_id": next(self._message_ids[chat_id])}
             case "sendchataction":
-                self._require_chat(params)
+                self._placement(self._require_chat(params), params)
                 return True
+            case "createforumtopic":
+                return self._create_topic(params)
+            case "editforumtopic" | "closeforumtopic" | "reopenforumtopic" | "deleteforumtopic":
+                return self._change_topic(method_l, params)
+            case "getchatmember":
+                return self._get_chat_member(params)
             case _ if method_l.startswith("send") or method_l == "forwardmessage":
                 return self._send_media(method_l, params)
             case _:  # answerCallbackQuery, close, logOut and anything unknown
@@ -920,6 +1147,7 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: message is too long")
         return self._bot_message(
             chat_id,
+            **self._placement(chat_id, params),
             text=text,
             entities=params.get("entities"),
             reply_markup=self._inline_markup(params),
@@ -958,7 +1186,98 @@ class FakeBotAPI:
             }
         elif method_l == "forwardmessage":
             content["text"] = "forwarded"
-        return self._bot_message(chat_id, **content, reply_markup=self._inline_markup(params))
+        placement = self._placement(chat_id, params)
+        return self._bot_message(
+            chat_id, **placement, **content, reply_markup=self._inline_markup(params)
+        )
+
+    def _create_topic(self, params: JSONDict) -> JSONDict:
+        chat_id = self._require_chat(params)
+        if not self._is_forum(chat_id):
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        name = params.get("name")
+        name = name.strip()[:MAX_TOPIC_NAME_LENGTH] if isinstance(name, str) else ""
+        if not name:
+            raise ApiError(400, "Bad Request: title must be non-empty")
+        color = params.get("icon_color", TOPIC_ICON_COLORS[0])
+        if not isinstance(color, int) or isinstance(color, bool) or not 0 <= color <= 0xFFFFFF:
+            raise ApiError(400, "Bad Request: invalid icon color specified")
+        emoji = params.get("icon_custom_emoji_id") or None
+        ids = self._message_ids[chat_id]
+        thread_id = next(ids)
+        if thread_id == 1:  # message 1 is the group's creation; topic 1 is "General"
+            thread_id = next(ids)
+        created: JSONDict = {"name": name, "icon_color": color}
+        if emoji:
+            created["icon_custom_emoji_id"] = emoji
+        service = {
+            "message_id": thread_id, "from": self._bot_user(), "chat": self._chat(chat_id),
+            "date": int(time.time()), "message_thread_id": thread_id,
+            "forum_topic_created": created, "is_topic_message": True,
+        }  # fmt: skip
+        topic = _Topic(thread_id, name, color, emoji, service)
+        self._topics[chat_id][thread_id] = topic
+        return topic.forum_topic()
+
+    def _change_topic(self, method_l: str, params: JSONDict) -> bool:
+        """editForumTopic, closeForumTopic, reopenForumTopic, deleteForumTopic."""
+        chat_id = self._require_chat(params)
+        if not self._is_forum(chat_id):
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        thread_id = params.get("message_thread_id")
+        if not isinstance(thread_id, int) or thread_id <= 0:
+            raise ApiError(400, "Bad Request: invalid message thread identifier specified")
+        topic = self._topics.get(chat_id, {}).get(thread_id)
+        if topic is None or topic.deleted:
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        not_modified = ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        if method_l == "editforumtopic":
+            raw_name, raw_emoji = params.get("name"), params.get("icon_custom_emoji_id")
+            name = str(raw_name or "").strip()[:MAX_TOPIC_NAME_LENGTH]
+            if raw_name and not name:
+                raise ApiError(400, "Bad Request: title must be non-empty")
+            if not name and raw_emoji is None:
+                return True  # nothing to edit: Telegram is not even asked
+            new_name = name or topic.name
+            new_emoji = topic.icon_custom_emoji_id if raw_emoji is None else str(raw_emoji)
+            new_emoji = new_emoji or None  # "" removes the icon
+            if (new_name, new_emoji) == (topic.name, topic.icon_custom_emoji_id):
+                raise not_modified
+            topic.name, topic.icon_custom_emoji_id = new_name, new_emoji
+        elif method_l in ("closeforumtopic", "reopenforumtopic"):
+            closed = method_l == "closeforumtopic"
+            if topic.closed == closed:
+                raise not_modified
+            topic.closed = closed
+        else:
+            topic.deleted = True
+            messages = self._messages.get(chat_id, {})
+            for message_id in [
+                mid for mid, m in messages.items() if m.get("message_thread_id") == thread_id
+            ]:
+                del messages[message_id]
+            if self._last_bot_message.get(chat_id) not in messages:
+                self._last_bot_message.pop(chat_id, None)
+        return True
+
+    def _get_chat_member(self, params: JSONDict) -> JSONDict:
+        chat_id = self._require_chat(params)
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+            raise ApiError(400, "Bad Request: invalid user_id specified")
+        bot = self._bot_user()
+        status = self._member_status.get((chat_id, user_id))
+        if status is None:
+            in_private = isinstance(chat_id, int) and chat_id > 0
+            if user_id == bot["id"]:
+                status = "member" if in_private else "administrator"
+            else:
+                status = "member" if user_id == chat_id else "left"
+        if user_id == bot["id"]:
+            user = bot
+        else:
+            user = self._user(user_id) if user_id == chat_id else self._peer(user_id)
+        return _chat_member(status, user)
 
     def _edit_message(self, method_l: str, params: JSONDict) -> JSONDict | bool:
         if params.get("inline_message_id"):
@@ -1027,6 +1346,8 @@ class FakeBotAPI:
         {
             "send_text", "send_location", "send_sticker", "send_photo", "send_voice",
             "edit_text", "press", "push_update", "fail_next", "block", "unblock", "delay",
+            "group_text", "group_photo", "group_press", "set_member_status", "topics",
+            "topic_messages",
         }
     )  # fmt: skip
 

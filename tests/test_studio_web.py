@@ -156,6 +156,20 @@ async def test_peers_see_how_often_a_message_was_sent_and_what_people_did_next(
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "1"]
 
 
+async def test_peers_see_how_people_answered_each_check_in(
+    peers: tuple[httpx.AsyncClient, httpx.AsyncClient], services: Services
+) -> None:
+    amina, _ = peers
+    db = services.live.db
+    db.execute(
+        "INSERT INTO checkin_counts (message_id, mood, count) VALUES "
+        "('checkin-day-3', 'up', 4), ('checkin-day-3', 'down', 2)"
+    )
+    page = await amina.get("/studio")
+    row = page.text.split('href="/studio/en/checkin-day-3"')[1].split("</tr>")[0]
+    assert '<td class="moods">4 · 0 · 2</td>' in row
+
+
 async def test_while_typing_the_editor_gets_the_preview_and_checks(
     peers: tuple[httpx.AsyncClient, httpx.AsyncClient],
 ) -> None:

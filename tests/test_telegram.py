@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -10,26 +9,12 @@ import pytest
 from bot.clock import Clock
 from bot.settings import Settings
 from tests.botharness import CHAT, Harness
-from tests.conftest import TOKEN, with_api
+from tests.conftest import with_api
 from tests.fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 DISCREET_LINE = "A new note for you"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI(token=TOKEN).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotAPI, settings: Settings, clock: Clock) -> AsyncIterator[Harness]:
-    harness = await Harness.start(api, with_api(settings, api.url), clock)
-    yield harness
-    await harness.stop()
 
 
 def rows(harness: Harness, sql: str, params: list | None = None) -> list[tuple]:

@@ -89,9 +89,10 @@ async def overview(request: Request) -> Response:
     topics = sorted({m.topic for m in content.messages["en"].values() if m.topic})
     waiting = len(studio_of(request).proposals())
     stats = services_of(request).companion.outbox.stats()
+    moods = services_of(request).companion.checkins.counts()
     return render(
         request, "studio.html", title="Messages", rows=rows, topics=topics, topic=topic,
-        languages=LANGUAGES[1:], waiting=waiting, stats=stats,
+        languages=LANGUAGES[1:], waiting=waiting, stats=stats, moods=moods,
     )  # fmt: skip
 
 
