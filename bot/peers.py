@@ -11,8 +11,9 @@ peer chose (/alias); the person's texts go back into the topic. Media is noted, 
 Peers claim a case, hand it back to the queue, or close it (buttons on the card, or /claim,
 /release, /close in the topic), and the person is told in plain words. Outside peer hours (per
 area, OpenStreetMap ``opening_hours``) the person is told when peers are back and offered the
-helplines. A case nobody has answered for ``peer_escalate_after`` in peer hours is raised again
-in the group with a mention of every peer, and the person gets an honest update.
+helplines. A case no peer has written in for ``peer_escalate_after`` in peer hours (claimed or
+not) is raised again in the group with a mention of every peer, and the person gets an honest
+update.
 
 The emergency card never waits for a peer: the bot answers an emergency first, then tells the
 peer what it showed. Nothing anyone writes is stored; forgetting a person deletes their cases
@@ -151,7 +152,13 @@ class Cases:
         """Back in the queue: waiting again from now, and may be raised again."""
         self.db.execute(
             "UPDATE peer_cases SET status = 'waiting', peer_id = NULL, waiting_since = ?, "
-            "escalated_at = NULL WHERE id = ?",
+            "answered_at = NULL, escalated_at = NULL WHERE id = ?",
+            [iso(now), case_id],
+        )
+
+    def answered(self, case_id: int, now: datetime) -> None:
+        self.db.execute(
+            "UPDATE peer_cases SET answered_at = COALESCE(answered_at, ?) WHERE id = ?",
             [iso(now), case_id],
         )
 
@@ -162,11 +169,13 @@ class Cases:
         )
 
     def waiting(self, since_before: datetime) -> list[Case]:
-        """Unanswered cases waiting since before then and not raised yet (an index lookup)."""
+        """Open cases no peer has written in since before then, not raised yet (claimed
+        ones too: taking a case is not answering it)."""
         return [
             Case.from_row(row)
             for row in self.db.query(
-                "SELECT * FROM peer_cases WHERE status = 'waiting' AND waiting_since <= ? "
+                "SELECT * FROM peer_cases WHERE status IN ('waiting', 'claimed') "
+                "AND answered_at IS NULL AND waiting_since <= ? "
                 "AND escalated_at IS NULL AND thread_id IS NOT NULL",
                 [iso(since_before)],
             )
@@ -475,6 +484,7 @@ class PeerDesk:
             return None
         if case.status == "waiting":  # the first answer takes the case
             await self.act(case, "claim", event.user_id, port)
+        self.cases.answered(case.id, self.clock.now())
         said = self.t(
             person.language, "peer_says", alias=html.escape(alias), text=html.escape(_clip(text))
         )

@@ -227,6 +227,7 @@ def m005_peer_cases(db: sqlite_utils.Database) -> None:
             peer_id INTEGER,
             opened_at TEXT NOT NULL,
             waiting_since TEXT NOT NULL,
+            answered_at TEXT,
             escalated_at TEXT,
             closed_at TEXT
         )

@@ -204,6 +204,8 @@ async def test_out_of_hours_the_person_hears_when_peers_are_back(
         answer = await bot.expect("No peer is here right now", PERSON)
         assert "back Wed 09:00" in answer["text"] and "999" in answer["text"]
         assert "peer:anyway" in bot.buttons(answer)
+        # The helplines: none registered in Leeds here, so the national one.
+        await bot.expect("0300 123 6600", PERSON)
         assert bot.api.topics(GROUP) == [], "no case until they choose to leave a message"
         await bot.tap("peer:anyway", PERSON)
         await in_group(bot, "someone wants to talk")
@@ -232,6 +234,29 @@ async def test_a_case_nobody_answers_is_raised_and_the_person_is_told(
     assert "999" in honest["text"]
     clock.advance(timedelta(minutes=30))
     assert await bot.services.peers.escalate(port(bot)) == 0, "raised once, not a stream"
+
+
+async def test_taking_a_case_is_not_answering_it(bot: Harness, clock: Clock) -> None:
+    await onboarded(bot)
+    thread = await open_case(bot)
+    await peer_says(bot, JO, "/alias Jo", thread)
+    await in_group(bot, "as Jo")
+    await peer_says(bot, JO, "/claim", thread)
+    await bot.expect("Jo, a peer worker, has your message", PERSON)
+    clock.advance(timedelta(minutes=16))
+    assert await bot.services.peers.escalate(port(bot)) == 1
+    await bot.expect("No peer has answered yet", PERSON)
+
+
+async def test_a_case_a_peer_has_answered_is_not_raised(bot: Harness, clock: Clock) -> None:
+    await onboarded(bot)
+    thread = await open_case(bot)
+    await peer_says(bot, JO, "/alias Jo", thread)
+    await in_group(bot, "as Jo")
+    await peer_says(bot, JO, "hi, here for you", thread)
+    await bot.expect("hi, here for you", PERSON)
+    clock.advance(timedelta(minutes=40))
+    assert await bot.services.peers.escalate(port(bot)) == 0
 
 
 async def test_hand_back_puts_the_case_in_the_queue_and_tells_the_person(bot: Harness) -> None:
