@@ -361,3 +361,24 @@ def test_peer_hours_that_do_not_parse_are_reported_with_file_and_line(
     assert any(
         p.file == "areas.yml" and "peer_hours" in p.message and p.line > 1 for p in errors
     ), errors
+
+
+async def test_what_the_person_and_the_peer_write_is_never_logged(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await onboarded(bot)
+    await person_says(bot, "can i talk to a real person about my dealer on Harrow Road")
+    await bot.expect("Can they read the message you just wrote?", PERSON)
+    await bot.tap("peer:share", PERSON)
+    thread = int((await in_group(bot, "Harrow Road"))["message_thread_id"])
+    await peer_says(bot, JO, "/alias Jo", thread)
+    await peer_says(bot, JO, "meet me at the Sunflower Cafe", thread)
+    await bot.expect("Sunflower Cafe", PERSON)
+    await person_says(bot, "ok see you at the cafe on Elm Street")
+    await in_group(bot, "Elm Street")
+    for secret in ("Harrow", "Sunflower", "Elm Street"):
+        assert secret not in caplog.text
