@@ -7,6 +7,7 @@ needs nothing but the text, and is answered even if the database is unavailable.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -779,6 +780,12 @@ class Companion:
     def on_location(self, person: Person | None, lat: float, lon: float) -> list[Reply]:
         if person is None or person.stopped:
             return [Reply(self.content.text("en", "location_not_needed"))]
+        if not (
+            math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+        ):  # a forged update: not a place on Earth; ask again, change nothing
+            if person.step in ONBOARDING:
+                return [self.ask_area(person.language)]
+            return [self.menu_reply(person.language)]
         # The coordinates are used here and kept in memory for a while (for "more"), never
         # stored: only the matched area is.
         area = area_search.nearest(lat, lon, self.content.areas.values())
