@@ -467,6 +467,17 @@ class Companion:
         first = re.sub(r"<[^>]+>", "", message.body if message else message_id).splitlines()[0]
         return first if len(first) <= 40 else first[:39].rstrip() + "…"
 
+    def delete_expired(self) -> int:
+        """Retention: forget everyone whose last timeline message (and last word to us) is
+        older than the retention time; nothing of them stays but anonymous counts."""
+        before = self.clock.now() - timedelta(days=self.settings.retention_days)
+        expired = self.people.expired(before)
+        for chat_id in expired:
+            self.people.forget(chat_id)
+        if expired:
+            logger.info("retention: %d people deleted", len(expired))
+        return len(expired)
+
     def plan_quiet_checkins(self) -> int:
         """One gentle check-in for people who went quiet in their first two weeks."""
         if self.content.message(QUIET_CHECKIN, "en") is None:

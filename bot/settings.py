@@ -65,6 +65,8 @@ class Settings:
     peer_escalate_after: float = 15 * 60.0
     # The language the bot writes to the peer group in.
     peer_language: str = "en"
+    # People are deleted this many days after their last timeline message (and last word).
+    retention_days: float = 365.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -195,4 +197,6 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         peer_escalate_after=60
         * _parse_float("FIRST48_PEER_ESCALATE", env.get("FIRST48_PEER_ESCALATE", "15"), 0.01),
         peer_language=env.get("FIRST48_PEER_LANGUAGE", "en").strip().lower() or "en",
+        retention_days=30.4375
+        * _parse_float("FIRST48_RETENTION_MONTHS", env.get("FIRST48_RETENTION_MONTHS", "12"), 1),
     )

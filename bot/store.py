@@ -413,6 +413,20 @@ class People:
             )
             self.db.execute("DELETE FROM people WHERE chat_id = ?", [chat_id])
 
+    def expired(self, before: datetime) -> list[int]:
+        """Chat ids of people whose last timeline message (or, with none, their consent) and
+        last word to us are older than ``before``: retention ends for them."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT chat_id FROM people WHERE NOT EXISTS (SELECT 1 FROM outbox "
+                "WHERE outbox.person_id = people.id AND due_at > ?) "
+                "AND COALESCE(last_seen_at, consent_at) <= ? "
+                "AND consent_at <= ?",
+                [iso(before), iso(before), iso(before)],
+            ).fetchall()
+        ]
+
     def active_ids(self) -> list[int]:
         return [
             row[0]

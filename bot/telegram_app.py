@@ -358,6 +358,12 @@ async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     services.reload_content()
 
 
+async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete people whose retention time is over."""
+    services: Services = context.bot_data["services"]
+    services.companion.delete_expired()
+
+
 async def stale_contacts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hide contacts nobody has confirmed for 12 months; their owners' pages ask them."""
     services: Services = context.bot_data["services"]
@@ -389,6 +395,7 @@ async def post_init(application: Application) -> None:
     )
     application.job_queue.run_repeating(stale_contacts_job, 6 * 3600, first=60, name="stale")
     application.job_queue.run_repeating(quiet_checkin_job, 15 * 60, first=120, name="quiet")
+    application.job_queue.run_repeating(retention_job, 6 * 3600, first=300, name="retention")
     if services.peers.enabled:
         application.job_queue.run_repeating(peers_job, 30, first=5, name="peers")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
+from bot.clock import Clock
 from bot.companion import Incoming
 from bot.telegram_app import Services
 
@@ -48,3 +50,24 @@ def test_reminders_hide_their_words_from_the_lock_screen(services: Services) -> 
         first_line = reply.text.split("\n")[0]
         assert first_line == "Hi 👋 A new note for you."
         assert reply.text.count("<tg-spoiler>") == 1 and reply.text.endswith("</tg-spoiler>")
+
+
+def test_people_are_deleted_a_year_after_their_last_timeline_message(
+    services: Services, clock: Clock
+) -> None:
+    from tests.conversation import onboard, talk
+
+    onboard(services, 81)  # released today: the last timeline message is due in 12 months
+    onboard(services, 82)
+    clock.advance(timedelta(days=400))
+    assert services.companion.delete_expired() == 0, "the last message was only weeks ago"
+    talk(services, 82, "/menu")  # this one still writes to the bot now and then
+    clock.advance(timedelta(days=340))
+    assert services.companion.delete_expired() == 1
+    db = services.companion.people.db
+    people = [r[0] for r in db.execute("SELECT chat_id FROM people")]
+    assert people == [82]
+    orphans = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE person_id NOT IN (SELECT id FROM people)"
+    ).fetchone()[0]
+    assert orphans == 0
