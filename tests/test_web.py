@@ -895,3 +895,26 @@ def test_first48_run_serves_the_web_app_beside_the_bot(tmp_path: Path, content_d
         stderr = _stop(process)
         api.stop()
     assert "FIRST48_WEB_SECRET is not set" not in stderr and "r" * 40 not in stderr
+
+
+async def test_the_health_check_says_what_an_operator_alerts_on(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    from tests.conversation import onboard
+
+    onboard(services, 91)  # the first reminder is due at once: one in the backlog
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    services.settings = replace(services.settings, rasa_url=f"http://127.0.0.1:{closed}")
+    answer = await client.get("/health")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["database"] is True and body["outbox_backlog"] == 1
+    assert body["last_send"] is None, "nothing sent yet"
+    assert body["rasa"] is False and body["status"] == "degraded"
+    outbox = services.companion.outbox
+    (due,) = outbox.claim_due(services.clock.now(), limit=1)
+    outbox.mark_sent(due.row_id, services.clock.now())
+    body = (await client.get("/health")).json()
+    assert body["outbox_backlog"] == 0 and body["last_send"].startswith("2026-03-03T09:00")
