@@ -266,7 +266,10 @@ class PeerDesk:
         if not self.enabled:
             return None
         person = self.companion.people.by_chat(incoming.chat_id)
-        if person is None or person.stopped or person.step != "done":
+        if person is not None and person.stopped:
+            await self._stopped(person, port)  # out of the bot, out of the case
+            return None
+        if person is None or person.step != "done":
             return None
         language = person.language
         if incoming.callback is not None:
@@ -482,6 +485,9 @@ class PeerDesk:
         person = self.companion.people.by_id(case.person_id)
         if person is None:
             return None
+        if person.stopped:
+            await self._stopped(person, port)
+            return None
         if case.status == "waiting":  # the first answer takes the case
             await self.act(case, "claim", event.user_id, port)
         self.cases.answered(case.id, self.clock.now())
@@ -571,6 +577,15 @@ class PeerDesk:
                 logger.warning("could not delete a forgotten case's topic; will retry")
                 continue
             self.cases.topic_deleted(thread_id)
+
+    async def _stopped(self, person: Person, port: GroupPort) -> None:
+        """They turned the bot off (/stop): their open case closes, and the peer is told."""
+        case = self.cases.active_for(person.id)
+        if case is None:
+            return
+        self.cases.close(case.id, self.clock.now())
+        await self._say(case.thread_id, self.t(self.group_language, "case_person_stopped"), port)
+        await self._close_topic(case, port)
 
     # --- sending ---
 

@@ -302,6 +302,21 @@ async def test_a_person_who_blocked_the_bot_is_not_written_to_again(bot: Harness
     await bot.until(lambda: case_status(bot) == ["closed"])
 
 
+async def test_stopping_the_bot_closes_the_case_and_the_peer_is_told(bot: Harness) -> None:
+    await onboarded(bot)
+    thread = await open_case(bot)
+    await peer_says(bot, JO, "/alias Jo", thread)
+    await in_group(bot, "as Jo")
+    await person_says(bot, "/stop")
+    await bot.expect("No more reminders", PERSON)
+    sent = len(bot.api.sent(PERSON))
+    await peer_says(bot, JO, "still there?", thread)
+    await in_group(bot, "turned off the bot's messages")
+    assert case_status(bot) == ["closed"]
+    await bot.quiet(0.3)
+    assert len(bot.api.sent(PERSON)) == sent, "nothing more to someone who said stop"
+
+
 async def test_forget_deletes_the_case_and_its_topic(bot: Harness) -> None:
     await onboarded(bot)
     thread = await open_case(bot)
