@@ -317,14 +317,36 @@ async def test_stopping_the_bot_closes_the_case_and_the_peer_is_told(bot: Harnes
     assert len(bot.api.sent(PERSON)) == sent, "nothing more to someone who said stop"
 
 
+def assert_nothing_refers_to(bot: Harness, chat_id: int, person_id: int) -> None:
+    """No row in any table holds the chat id, or the old row id in a person column."""
+    tables = [r[0] for r in bot.db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        columns = [r[1] for r in bot.db.execute(f"PRAGMA table_info('{table}')")]
+        for column in columns:
+            hits = bot.db.execute(
+                f"SELECT COUNT(*) FROM '{table}' WHERE CAST(\"{column}\" AS TEXT) LIKE ?",
+                [f"%{chat_id}%"],
+            ).fetchone()[0]
+            assert hits == 0, (table, column)
+        if "person_id" in columns:
+            rows = bot.db.execute(
+                f"SELECT COUNT(*) FROM '{table}' WHERE person_id = ?", [person_id]
+            ).fetchone()[0]
+            assert rows == 0, table
+
+
 async def test_forget_deletes_the_case_and_its_topic(bot: Harness) -> None:
     await onboarded(bot)
+    person_id = bot.db.execute("SELECT id FROM people WHERE chat_id = ?", [PERSON]).fetchone()[0]
     thread = await open_case(bot)
+    await person_says(bot, "i feel a bit better today")  # relayed, never stored
+    await in_group(bot, "a bit better")
     await person_says(bot, "/forget")
     await bot.expect(lambda p: "forget:yes" in bot.buttons(p), PERSON)
     await bot.tap("forget:yes", PERSON)
     await bot.until(lambda: not bot.db.execute("SELECT 1 FROM people").fetchall())
     assert bot.db.execute("SELECT COUNT(*) FROM peer_cases").fetchone()[0] == 0
+    assert_nothing_refers_to(bot, PERSON, person_id)
     await bot.services.peers.delete_forgotten_topics(port(bot))
     assert bot.api.topics(GROUP)[0]["deleted"] and bot.api.topic_messages(GROUP, thread) == []
     assert bot.db.execute("SELECT COUNT(*) FROM peer_topics_to_delete").fetchone()[0] == 0
