@@ -46,11 +46,49 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         settings = with_secret(settings)
     services = Services.create(settings)
     application = build_application(services)
+    if settings.webhook_url:
+        if settings.web_port is None:
+            print("FIRST48_WEBHOOK_URL needs FIRST48_WEB_PORT: the web app takes the updates")
+            return 2
+        logger.info("first48 running against %s (webhook)", settings.telegram_api_url)
+        asyncio.run(_run_webhook(application, services))
+        return 0
     if settings.web_port is not None:
         _serve_web_alongside(application, services)
     logger.info("first48 running against %s", settings.telegram_api_url)
-    application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    application.run_polling(allowed_updates=UPDATES)
     return 0
+
+
+UPDATES = ["message", "edited_message", "callback_query"]
+
+
+async def _run_webhook(application: Application, services: Services) -> None:
+    """Webhook mode: the web app receives the updates (bot/web/telegram_hook.py); Telegram is
+    told the URL and the secret token it must send with each one."""
+    import uvicorn
+
+    from bot.web import create_app
+    from bot.web.server import config
+
+    settings = services.settings
+    assert settings.web_port is not None
+    server = uvicorn.Server(
+        config(create_app(services, telegram=application), settings.web_host, settings.web_port)
+    )
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=UPDATES,
+        )
+        try:
+            await server.serve()  # until SIGINT or SIGTERM
+        finally:
+            await application.stop()
 
 
 def _serve_web_alongside(application: Application, services: Services) -> None:

@@ -67,6 +67,10 @@ class Settings:
     peer_language: str = "en"
     # People are deleted this many days after their last timeline message (and last word).
     retention_days: float = 365.0
+    # Webhook mode: Telegram POSTs updates to this public URL (the web app's /telegram/update)
+    # with this secret token; empty: the bot polls.
+    webhook_url: str = ""
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -143,6 +147,20 @@ def _parse_hours(value: str) -> str:
     return value
 
 
+def _parse_webhook(url: str, secret: str) -> tuple[str, Secret]:
+    url, secret = url.strip(), secret.strip()
+    if not url:
+        return "", Secret("")
+    if not url.startswith(("https://", "http://")):
+        raise SettingsError(f"FIRST48_WEBHOOK_URL: expected an https URL, got {url!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+        raise SettingsError(
+            "FIRST48_WEBHOOK_SECRET: with a webhook URL, set 16-256 letters, digits, _ or - "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    return url, Secret(secret)
+
+
 def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from environment variables (see the README table)."""
     env = os.environ if environ is None else environ
@@ -162,6 +180,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
     api_url = env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
     if not api_url.startswith(("http://", "https://")):
         raise SettingsError(f"TELEGRAM_API_URL: expected an http(s) URL, got {api_url!r}")
+    webhook_url, webhook_secret = _parse_webhook(
+        env.get("FIRST48_WEBHOOK_URL", ""), env.get("FIRST48_WEBHOOK_SECRET", "")
+    )
     return Settings(
         telegram_token=Secret(env.get("TELEGRAM_TOKEN", "").strip()),
         telegram_api_url=api_url,
@@ -197,6 +218,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         peer_escalate_after=60
         * _parse_float("FIRST48_PEER_ESCALATE", env.get("FIRST48_PEER_ESCALATE", "15"), 0.01),
         peer_language=env.get("FIRST48_PEER_LANGUAGE", "en").strip().lower() or "en",
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
         retention_days=30.4375
         * _parse_float("FIRST48_RETENTION_MONTHS", env.get("FIRST48_RETENTION_MONTHS", "12"), 1),
     )

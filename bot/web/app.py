@@ -47,13 +47,16 @@ HERE = Path(__file__).resolve().parent
 API_PREFIX = "/api/"
 
 
-def create_app(services: Services, *, reload_content: bool = False) -> FastAPI:
+def create_app(
+    services: Services, *, reload_content: bool = False, telegram: Any = None
+) -> FastAPI:
     """The web app over the bot's own services (database, content, clock).
 
     ``reload_content``: re-read the content folder now and then (for ``first48 web`` on its
-    own; inside ``first48 run`` the bot already does).
+    own; inside ``first48 run`` the bot already does). ``telegram``: the bot's Application, in
+    webhook mode (bot/web/telegram_hook.py).
     """
-    from bot.web import api, moderation, public, signin, studio_pages
+    from bot.web import api, moderation, public, signin, studio_pages, telegram_hook
 
     settings = services.settings
     secret = settings.web_session_key.reveal()
@@ -85,6 +88,7 @@ def create_app(services: Services, *, reload_content: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.telegram = telegram
     app.state.accounts = Accounts(services.directory.db)
     app.state.templates = _templates()
     app.state.login_failures = {}
@@ -107,6 +111,7 @@ def create_app(services: Services, *, reload_content: bool = False) -> FastAPI:
     app.include_router(studio_pages.router)
     app.include_router(api.router)
     app.include_router(api.docs_router)
+    app.include_router(telegram_hook.router)
 
     app.add_exception_handler(CSRFError, _on_csrf)
     app.add_exception_handler(SignInRequired, _on_sign_in_required)
