@@ -103,7 +103,7 @@ def test_run_without_a_token_starts_the_terminal_demo() -> None:
 def test_settings_come_from_the_environment_and_hide_the_token() -> None:
     settings = from_environ(
         {
-            "TELEGRAM_TOKEN": "123:secret",
+            "TELEGRAM_TOKEN": "123:hush-hush",
             "TELEGRAM_API_URL": "http://127.0.0.1:9/",
             "FIRST48_TIMEZONE": "Europe/Lisbon",
             "FIRST48_QUIET_HOURS": "23:00-07:30",
@@ -112,7 +112,7 @@ def test_settings_come_from_the_environment_and_hide_the_token() -> None:
     assert settings.telegram_api_url == "http://127.0.0.1:9"
     assert settings.timezone == "Europe/Lisbon"
     assert (settings.quiet_start.hour, settings.quiet_end.minute) == (23, 30)
-    assert "secret" not in repr(settings) and settings.telegram_token.reveal() == "123:secret"
+    assert "hush" not in repr(settings) and settings.telegram_token.reveal() == "123:hush-hush"
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,14 @@ def test_bad_settings_fail_with_the_variable_name(environ: dict[str, str], names
 def test_bad_settings_stop_the_command_with_a_clear_message() -> None:
     result = first48("content", "check", env={"FIRST48_TIMEZONE": "Nowhere/Land"})
     assert result.returncode == 2 and "FIRST48_TIMEZONE" in result.stderr
+
+
+def test_a_webhook_needs_a_strong_secret_token() -> None:
+    base = {
+        "TELEGRAM_TOKEN": "1:x",
+        "FIRST48_WEBHOOK_URL": "https://bot.example.org/telegram/update",
+    }
+    with pytest.raises(SettingsError, match="FIRST48_WEBHOOK_SECRET"):
+        from_environ({**base, "FIRST48_WEBHOOK_SECRET": "short"})
+    settings = from_environ({**base, "FIRST48_WEBHOOK_SECRET": "k" * 32})
+    assert settings.webhook_secret.reveal() == "k" * 32 and "k" * 32 not in repr(settings)
