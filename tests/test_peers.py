@@ -78,6 +78,15 @@ async def peer_says(bot: Harness, peer: int, text: str, thread: int | None) -> N
     bot.api.group_text(GROUP, peer, text, thread_id=thread, first_name="Jo Peer", username="jo")
 
 
+async def case_with_jo(bot: Harness) -> int:
+    """An onboarded person's open case, and Jo in the group with an alias; the thread id."""
+    await onboarded(bot)
+    thread = await open_case(bot)
+    await peer_says(bot, JO, "/alias Jo", thread)
+    await in_group(bot, "as Jo")
+    return thread
+
+
 def case_status(bot: Harness) -> list[str]:
     return [r[0] for r in bot.db.execute("SELECT status FROM peer_cases ORDER BY id")]
 
@@ -237,10 +246,7 @@ async def test_a_case_nobody_answers_is_raised_and_the_person_is_told(
 
 
 async def test_taking_a_case_is_not_answering_it(bot: Harness, clock: Clock) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    thread = await case_with_jo(bot)
     await peer_says(bot, JO, "/claim", thread)
     await bot.expect("Jo, a peer worker, has your message", PERSON)
     clock.advance(timedelta(minutes=16))
@@ -249,10 +255,7 @@ async def test_taking_a_case_is_not_answering_it(bot: Harness, clock: Clock) -> 
 
 
 async def test_a_case_a_peer_has_answered_is_not_raised(bot: Harness, clock: Clock) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    thread = await case_with_jo(bot)
     await peer_says(bot, JO, "hi, here for you", thread)
     await bot.expect("hi, here for you", PERSON)
     clock.advance(timedelta(minutes=40))
@@ -260,10 +263,7 @@ async def test_a_case_a_peer_has_answered_is_not_raised(bot: Harness, clock: Clo
 
 
 async def test_hand_back_puts_the_case_in_the_queue_and_tells_the_person(bot: Harness) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    thread = await case_with_jo(bot)
     await peer_says(bot, JO, "/claim", thread)
     await bot.expect("Jo, a peer worker, has your message", PERSON)
     await peer_says(bot, JO, "/release", thread)
@@ -273,10 +273,7 @@ async def test_hand_back_puts_the_case_in_the_queue_and_tells_the_person(bot: Ha
 
 
 async def test_anything_else_in_or_around_the_group_is_ignored(bot: Harness) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    await case_with_jo(bot)
     sent_to_person = len(bot.api.sent(PERSON))
     # The group's general chat, another group, and a forged tap from a private chat.
     await peer_says(bot, JO, "morning all, who is on today?", None)
@@ -292,10 +289,7 @@ async def test_anything_else_in_or_around_the_group_is_ignored(bot: Harness) -> 
 
 
 async def test_a_person_who_blocked_the_bot_is_not_written_to_again(bot: Harness) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    thread = await case_with_jo(bot)
     bot.api.block(PERSON)
     await peer_says(bot, JO, "are you still there?", thread)
     await in_group(bot, "has blocked the bot")
@@ -303,10 +297,7 @@ async def test_a_person_who_blocked_the_bot_is_not_written_to_again(bot: Harness
 
 
 async def test_stopping_the_bot_closes_the_case_and_the_peer_is_told(bot: Harness) -> None:
-    await onboarded(bot)
-    thread = await open_case(bot)
-    await peer_says(bot, JO, "/alias Jo", thread)
-    await in_group(bot, "as Jo")
+    thread = await case_with_jo(bot)
     await person_says(bot, "/stop")
     await bot.expect("No more reminders", PERSON)
     sent = len(bot.api.sent(PERSON))
