@@ -893,11 +893,8 @@ class Companion:
             weekend_gap=result.weekend_gap and offset == 0,
             out_of_hours=result.out_of_hours,
         )
-        if person.discreet:
-            # Names of drug services on a lock screen could hurt: a neutral first line, the
-            # rest hidden as spoiler text, and no forwarding.
-            text = f"{t(language, 'discreet_line')}\n\n<tg-spoiler>{text}</tg-spoiler>"
-        return [Reply(text, buttons, protect=person.discreet)]
+        # Names of drug services on a lock screen could hurt.
+        return [self.lock_screen_safe(person, text, buttons)]
 
     def _kinds_name(self, kinds: tuple[str, ...], language: str) -> str:
         """ "Script / OST" for the OST kinds together; else the kinds' own names."""
@@ -959,14 +956,6 @@ class Companion:
         language = person.language
         body = fill(message.body, self.place_values(person, language))
         body += f"\n\n<i>✍️ {self.content.text(language, 'written_by', author=message.author)}</i>"
-        if person.discreet:
-            # The lock screen shows only the neutral line; spoiler text is hidden in
-            # notifications, and protect_content stops forwarding and saving.
-            text = (
-                f"{self.content.text(language, 'discreet_line')}\n\n<tg-spoiler>{body}</tg-spoiler>"
-            )
-        else:
-            text = body
         buttons = self._content_buttons(message.buttons, language)
         if "checkin" in message.buttons:
             buttons.insert(
@@ -977,7 +966,17 @@ class Companion:
                     for mood in MOODS
                 ],
             )  # fmt: skip
-        return Reply(text, buttons, protect=person.discreet)
+        return self.lock_screen_safe(person, body, buttons)
+
+    def lock_screen_safe(
+        self, person: Person, text: str, buttons: list[list[Button]] | None = None
+    ) -> Reply:
+        """In discreet mode (the default) the lock screen shows only a neutral line: the rest
+        is spoiler text, hidden in notifications, and protect_content stops forwarding."""
+        if not person.discreet:
+            return Reply(text, buttons or [])
+        line = self.content.text(person.language, "discreet_line")
+        return Reply(f"{line}\n\n<tg-spoiler>{text}</tg-spoiler>", buttons or [], protect=True)
 
     def _content_buttons(self, keys: tuple[str, ...], language: str) -> list[list[Button]]:
         labels = {

@@ -229,6 +229,11 @@ class PeerDesk:
         """An interface string; placeholders may be any name ("{language}" too)."""
         return fill(self.companion.content.text(language, key), values)
 
+    def _with_number(self, person: Person, key: str, **values: Any) -> str:
+        """An interface string in the person's language, their emergency number filled in."""
+        places = self.companion.place_values(person, person.language)
+        return self.t(person.language, key, **{**places, **values})
+
     @property
     def group_language(self) -> str:
         return self.settings.peer_language
@@ -299,7 +304,7 @@ class PeerDesk:
             return None
         line = self.t(self.group_language, "case_person_says", text=html.escape(_clip(text)))
         if not await self._post_or_log(case, line, port):
-            return [Reply(fill_number(self, person, "peer_unavailable"))]
+            return [Reply(self._with_number(person, "peer_unavailable"))]
         if understood is not None and understood.caution:
             # Close to an emergency: the number, whoever else is reading.
             return [self.companion.caution(person, language)]
@@ -347,7 +352,7 @@ class PeerDesk:
         if not self.in_hours(person, now):
             if words:
                 self._pending[person.id] = (words, time.monotonic())
-            text = fill_number(self, person, "peer_out_of_hours", back=self.back_at(person, now))
+            text = self._with_number(person, "peer_out_of_hours", back=self.back_at(person, now))
             buttons = [
                 [Button(self.t(language, "button_peer_anyway"), "peer:anyway")],
                 [Button(self.t(language, "button_peer_cancel"), "peer:cancel")],
@@ -392,11 +397,11 @@ class PeerDesk:
         except Exception:  # noqa: BLE001 - Telegram down or the group misconfigured
             logger.exception("could not open a peer case in the group")
             self.cases.drop(case.id)
-            return [Reply(fill_number(self, person, "peer_unavailable"))]
+            return [Reply(self._with_number(person, "peer_unavailable"))]
         logger.info("peer case %d opened", case.id)
         return [
             Reply(
-                fill_number(self, person, "peer_opened"),
+                self._with_number(person, "peer_opened"),
                 [[Button(self.t(language, "button_peer_end"), "peer:end")]],
             )
         ]
@@ -564,7 +569,7 @@ class PeerDesk:
             if not await self._post_or_log(case, text, port):
                 continue
             self.cases.mark_escalated(case.id, now)
-            await self._to_person(person, fill_number(self, person, "peer_still_waiting"), port)
+            await self._to_person(person, self._with_number(person, "peer_still_waiting"), port)
             raised += 1
         return raised
 
@@ -616,12 +621,8 @@ class PeerDesk:
 
     async def _to_person(self, person: Person, text: str, port: GroupPort) -> bool:
         """Send to the person (discreetly if they asked); False if they blocked the bot."""
-        reply = Reply(text)
-        if person.discreet:
-            neutral = self.t(person.language, "discreet_line")
-            reply = Reply(f"{neutral}\n\n<tg-spoiler>{text}</tg-spoiler>", protect=True)
         try:
-            await port.to_person(person.chat_id, reply)
+            await port.to_person(person.chat_id, self.companion.lock_screen_safe(person, text))
         except Undeliverable:
             return False
         return True
@@ -630,9 +631,3 @@ class PeerDesk:
 def _clip(text: str, limit: int = 3500) -> str:
     """Room for our own words around theirs within Telegram's 4,096 characters."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def fill_number(desk: PeerDesk, person: Person, key: str, **values: Any) -> str:
-    """An interface string with the person's emergency number filled in."""
-    places = desk.companion.place_values(person, person.language)
-    return desk.t(person.language, key, **{**places, **values})

@@ -264,25 +264,7 @@ def _incoming(update: Update) -> Incoming | None:
         return Incoming(chat.id, location=location, language_hint=hint)
     if message.text:
         return Incoming(chat.id, text=message.text, language_hint=hint)
-    kind = next(
-        (
-            k
-            for k in (
-                "sticker",
-                "photo",
-                "voice",
-                "video",
-                "video_note",
-                "audio",
-                "document",
-                "animation",
-                "contact",
-                "poll",
-            )
-            if getattr(message, k)
-        ),
-        "other",
-    )
+    kind = _media_kind(message) or "other"
     return Incoming(chat.id, media=kind, language_hint=hint)
 
 
