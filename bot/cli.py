@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import settings as settings_module
 from bot.content import ContentError, build, read_folder
+from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError
 from bot.timeline import Facts, QuietHours, compute
 
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from bot.telegram_app import Services
 
 logger = logging.getLogger("first48")
-
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Application"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    # A dispatch round still sending when the next is due is skipped on purpose; not news.
-    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -717,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"first48: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         return args.func(settings, args)
     except BrokenPipeError:  # `first48 timeline | head`

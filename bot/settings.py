@@ -49,6 +49,8 @@ class Settings:
     dispatch_rate: float = 20.0
     content_reload_interval: float = 30.0
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object per line, for log-based alerting
+    status_interval: float = 300.0  # seconds between status lines in the log
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 1.0
     nlu_threshold: float = 0.6
@@ -75,6 +77,13 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _parse_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return chosen
 
 
 def _parse_hhmm(name: str, value: str) -> time:
@@ -202,6 +211,12 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
             "FIRST48_CONTENT_RELOAD", env.get("FIRST48_CONTENT_RELOAD", "30"), 0.1
         ),
         log_level=env.get("FIRST48_LOG_LEVEL", "INFO").upper(),
+        status_interval=_parse_float(
+            "FIRST48_STATUS_INTERVAL", env.get("FIRST48_STATUS_INTERVAL", "300"), 0.1
+        ),
+        log_format=_parse_choice(
+            "FIRST48_LOG_FORMAT", env.get("FIRST48_LOG_FORMAT", "text"), ("text", "json")
+        ),
         rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").strip().rstrip("/"),
         rasa_timeout=_parse_float("RASA_TIMEOUT", env.get("RASA_TIMEOUT", "1"), 0.05),
         nlu_threshold=_parse_float(

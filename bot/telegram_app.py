@@ -29,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import health
 from bot.areas import place_finder
 from bot.clock import Clock
 from bot.companion import COMMANDS, Button, Companion, Incoming, Reply
@@ -318,6 +319,15 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatcher.tick()
 
 
+async def status_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Write the health check to the log, for operators who alert on logs."""
+    services: Services = context.bot_data["services"]
+    found = await health.check(
+        services.companion.people.db, services.settings.rasa_url, services.clock.now()
+    )
+    health.log_status(found)
+
+
 async def peers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Raise unanswered peer cases; delete the topics of people who used /forget."""
     services: Services = context.bot_data["services"]
@@ -378,6 +388,12 @@ async def post_init(application: Application) -> None:
     application.job_queue.run_repeating(stale_contacts_job, 6 * 3600, first=60, name="stale")
     application.job_queue.run_repeating(quiet_checkin_job, 15 * 60, first=120, name="quiet")
     application.job_queue.run_repeating(retention_job, 6 * 3600, first=300, name="retention")
+    application.job_queue.run_repeating(
+        status_job,
+        settings.status_interval,
+        first=min(10.0, settings.status_interval),
+        name="status",
+    )
     if services.peers.enabled:
         application.job_queue.run_repeating(peers_job, 30, first=5, name="peers")
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.directory import InvalidContact
-from bot.store import iso
+from bot.health import check
 from bot.web import contact_form
 from bot.web.app import current_user, redirect, render, services_of
 from bot.web.entries import edit_page, post_change, post_confirm
@@ -34,32 +31,10 @@ async def health(request: Request) -> Response:
     """For the operator's monitoring: the database, the last reminder sent, what is waiting
     to be sent, and whether Rasa answers. Counts only; 503 when the database fails."""
     services = services_of(request)
-    body: dict[str, object] = {
-        "database": True, "last_send": None, "outbox_backlog": None, "rasa": None,
-    }  # fmt: skip
-    try:
-        db = services.companion.people.db
-        body["last_send"] = db.execute(
-            "SELECT MAX(updated_at) FROM outbox WHERE status = 'sent'"
-        ).fetchone()[0]
-        body["outbox_backlog"] = db.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status IN ('planned', 'sending') "
-            "AND next_attempt_at <= ?",
-            [iso(services.clock.now())],
-        ).fetchone()[0]
-    except sqlite3.Error:
-        body["database"] = False
-    if services.settings.rasa_url:
-        try:
-            async with httpx.AsyncClient(timeout=0.5) as client:
-                body["rasa"] = (await client.get(f"{services.settings.rasa_url}/")).is_success
-        except httpx.HTTPError:
-            body["rasa"] = False
-    healthy = body["database"] is True
-    body["status"] = (
-        "ok" if healthy and body["rasa"] is not False else ("degraded" if healthy else "failing")
+    found = await check(
+        services.companion.people.db, services.settings.rasa_url, services.clock.now()
     )
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    return JSONResponse(found.as_json(), status_code=200 if found.database else 503)
 
 
 @router.get("/favicon.ico")
