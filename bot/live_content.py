@@ -26,6 +26,7 @@ class LiveContent:
         self.folder = folder
         self.db = db
         self.problems: list[Problem] = []
+        self._files_read: dict[str, str] | None = None  # what the last build was made from
         self.current = self._first_load()
 
     def files(self) -> dict[str, str]:
@@ -33,7 +34,8 @@ class LiveContent:
         return live_files(self.folder, self.db)
 
     def _first_load(self) -> ContentSet:
-        content, problems = build(self.files())
+        self._files_read = self.files()
+        content, problems = build(self._files_read, advice=False)
         self.problems = problems
         if content is not None:
             self._save_snapshot(content)
@@ -53,7 +55,12 @@ class LiveContent:
         except OSError as exc:
             logger.error("content: cannot read %s: %s", self.folder, exc)
             return False
-        content, problems = build(files)
+        if files == self._files_read:
+            # Nothing changed: no rebuild. Building and checking every text takes ~0.1 s of
+            # the event loop, which would hold up whoever writes at that moment.
+            return False
+        self._files_read = files
+        content, problems = build(files, advice=False)
         if content is None:
             if problems != self.problems:
                 for problem in problems:
@@ -84,5 +91,5 @@ class LiveContent:
         row = self.db.execute("SELECT files FROM content_snapshot WHERE id = 1").fetchone()
         if row is None:
             return None
-        content, _ = build(json.loads(row[0]))
+        content, _ = build(json.loads(row[0]), advice=False)
         return content

@@ -42,6 +42,7 @@ from bot.peers import GroupEvent, PeerDesk, Undeliverable
 from bot.screen import DangerScreen
 from bot.settings import Settings
 from bot.store import open_database
+from bot.update_order import PerChatOrder
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -408,6 +409,7 @@ def build_application(services: Services) -> Application:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .post_init(post_init)
+        .concurrent_updates(PerChatOrder())
         .build()
     )
     application.bot_data["services"] = services
