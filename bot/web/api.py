@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.accounts import API_ROLES, User
 from bot.directory import FLAGS, Contact, ContactData, InvalidContact
 from bot.web import contact_form
-from bot.web.app import accounts_of, is_api, render, services_of
+from bot.web.app import RowId, accounts_of, is_api, render, services_of
 
 router = APIRouter(prefix="/api/v1", tags=["directory"])
 docs_router = APIRouter(include_in_schema=False)
@@ -135,6 +135,7 @@ class Problem(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "No token, or a token that does not work."},
     403: {"model": Problem, "description": "Not this account's entry (or role)."},
+    422: {"model": Problem, "description": "Fields (or an id in the path) that need fixing."},
 }
 
 
@@ -250,7 +251,7 @@ async def create_contact(request: Request, body: ContactFields, user: ApiUser) -
     },
 )
 async def update_contact(
-    request: Request, contact_id: int, body: ContactFields, user: ApiUser
+    request: Request, contact_id: RowId, body: ContactFields, user: ApiUser
 ) -> Any:
     """Replace one of your contacts. Queued for a moderator; the current version stays shown."""
     services = services_of(request)
@@ -274,7 +275,7 @@ async def update_contact(
     response_model=SubmissionOut,
     responses={**ERRORS, 404: {"model": Problem, "description": "No such submission."}},
 )
-async def get_submission(request: Request, submission_id: int, user: ApiUser) -> SubmissionOut:
+async def get_submission(request: Request, submission_id: RowId, user: ApiUser) -> SubmissionOut:
     """Where a submission stands: pending, approved (with its contact id) or rejected (why)."""
     services = services_of(request)
     submission = services.directory.submission(submission_id)

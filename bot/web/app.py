@@ -13,10 +13,11 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 API_PREFIX = "/api/"
+# A row id in a URL. SQLite's integers are 64-bit: a bigger number would make the driver raise
+# (a server error); bounded here, it is simply a page or entry that is not found.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
 
 def create_app(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from bot.accounts import User
 from bot.directory import InvalidContact
 from bot.web import contact_form
-from bot.web.app import accounts_of, redirect, render, require_moderator, services_of
+from bot.web.app import RowId, accounts_of, redirect, render, require_moderator, services_of
 from bot.web.security import checked_form, flash
 
 router = APIRouter(include_in_schema=False)
@@ -82,14 +82,14 @@ def _review_page(
 
 
 @router.get("/moderate/{submission_id}", response_class=HTMLResponse)
-async def review(request: Request, submission_id: int) -> Response:
+async def review(request: Request, submission_id: RowId) -> Response:
     """Show a submission next to the public version, changed fields marked."""
     require_moderator(request)
     return _review_page(request, _pending(request, submission_id))
 
 
 @router.post("/moderate/{submission_id}/approve", response_class=HTMLResponse)
-async def approve(request: Request, submission_id: int) -> Response:
+async def approve(request: Request, submission_id: RowId) -> Response:
     """Publish the submission as (possibly) edited in the form."""
     moderator = require_moderator(request)
     form = await checked_form(request)
@@ -115,7 +115,7 @@ async def approve(request: Request, submission_id: int) -> Response:
 
 
 @router.post("/moderate/{submission_id}/reject", response_class=HTMLResponse)
-async def reject(request: Request, submission_id: int) -> Response:
+async def reject(request: Request, submission_id: RowId) -> Response:
     """Reject with a reason the sender will see on their private link."""
     moderator = require_moderator(request)
     form = await checked_form(request)
@@ -166,7 +166,7 @@ def _contact(request: Request, contact_id: int) -> Any:
 
 
 @router.get("/contacts/{contact_id}/history", response_class=HTMLResponse)
-async def history(request: Request, contact_id: int) -> Response:
+async def history(request: Request, contact_id: RowId) -> Response:
     """Who changed what, and when."""
     require_moderator(request)
     contact = _contact(request, contact_id)
@@ -203,7 +203,7 @@ def _shown(value: Any) -> str:
 
 
 @router.get("/contacts/{contact_id}/edit", response_class=HTMLResponse)
-async def edit_contact(request: Request, contact_id: int) -> Response:
+async def edit_contact(request: Request, contact_id: RowId) -> Response:
     """A moderator's own correction to a published contact."""
     require_moderator(request)
     contact = _contact(request, contact_id)
@@ -225,7 +225,7 @@ def _moderator_edit_page(
 
 
 @router.post("/contacts/{contact_id}/edit", response_class=HTMLResponse)
-async def save_contact(request: Request, contact_id: int) -> Response:
+async def save_contact(request: Request, contact_id: RowId) -> Response:
     """Publish a moderator's correction at once (recorded in the history under their name)."""
     moderator: User = require_moderator(request)
     form = await checked_form(request)

@@ -11,24 +11,36 @@ from starlette.concurrency import run_in_threadpool
 from bot.accounts import User
 from bot.directory import Contact
 from bot.web import contact_form
-from bot.web.app import accounts_of, redirect, render, require_user, services_of
+from bot.web.app import RowId, accounts_of, redirect, render, require_user, services_of
 from bot.web.entries import edit_page, post_change, post_confirm
 from bot.web.security import checked_form, flash, safe_next, sign_in, sign_out
 
 router = APIRouter(include_in_schema=False)
 
 MAX_FAILURES = 5  # per username, within FAILURE_WINDOW
+# Per address too, so one machine cannot try a password against every username. Higher, since
+# people share addresses (behind the TLS proxy each is the X-Forwarded-For one, from loopback).
+MAX_FAILURES_PER_ADDRESS = 30
 FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def _throttle_keys(request: Request, username: str) -> dict[str, int]:
+    """What failures are counted under, and how many each may have."""
+    address = request.client.host if request.client else "unknown"
+    return {f"user:{username.lower()}": MAX_FAILURES, f"addr:{address}": MAX_FAILURES_PER_ADDRESS}
 
 
 def _too_many_failures(request: Request, username: str, now: datetime) -> bool:
     failures: dict[str, list[datetime]] = request.app.state.login_failures
-    recent = [t for t in failures.get(username.lower(), []) if now - t < FAILURE_WINDOW]
-    if recent:
-        failures[username.lower()] = recent
-    else:
-        failures.pop(username.lower(), None)
-    return len(recent) >= MAX_FAILURES
+    blocked = False
+    for key, limit in _throttle_keys(request, username).items():
+        recent = [t for t in failures.get(key, []) if now - t < FAILURE_WINDOW]
+        if recent:
+            failures[key] = recent
+        else:
+            failures.pop(key, None)
+        blocked = blocked or len(recent) >= limit
+    return blocked
 
 
 def _record_failure(request: Request, username: str, now: datetime) -> None:
@@ -36,7 +48,8 @@ def _record_failure(request: Request, username: str, now: datetime) -> None:
     if len(failures) > 10_000:  # many made-up usernames: forget the ones gone quiet
         for name in [n for n, times in failures.items() if now - times[-1] >= FAILURE_WINDOW]:
             del failures[name]
-    failures.setdefault(username.lower(), []).append(now)
+    for key in _throttle_keys(request, username):
+        failures.setdefault(key, []).append(now)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -163,7 +176,7 @@ def _pending_change(request: Request, contact: Contact) -> dict | None:
 
 
 @router.get("/my/contacts/{contact_id}", response_class=HTMLResponse)
-async def my_entry(request: Request, contact_id: int) -> Response:
+async def my_entry(request: Request, contact_id: RowId) -> Response:
     """One of the account's entries, with the change form."""
     user = require_user(request)
     contact = _own_contact(request, user, contact_id)
@@ -172,7 +185,7 @@ async def my_entry(request: Request, contact_id: int) -> Response:
 
 
 @router.post("/my/contacts/{contact_id}", response_class=HTMLResponse)
-async def change_my_entry(request: Request, contact_id: int) -> Response:
+async def change_my_entry(request: Request, contact_id: RowId) -> Response:
     """Queue a change to one of the account's entries."""
     user = require_user(request)
     contact = _own_contact(request, user, contact_id)
@@ -183,7 +196,7 @@ async def change_my_entry(request: Request, contact_id: int) -> Response:
 
 
 @router.post("/my/contacts/{contact_id}/confirm", response_class=HTMLResponse)
-async def confirm_my_entry(request: Request, contact_id: int) -> Response:
+async def confirm_my_entry(request: Request, contact_id: RowId) -> Response:
     """Re-confirm one of the account's entries."""
     user = require_user(request)
     contact = _own_contact(request, user, contact_id)
@@ -205,7 +218,7 @@ async def create_token(request: Request) -> Response:
 
 
 @router.post("/my/tokens/{token_id}/revoke", response_class=HTMLResponse)
-async def revoke_token(request: Request, token_id: int) -> Response:
+async def revoke_token(request: Request, token_id: RowId) -> Response:
     """Stop a token working."""
     user = require_user(request)
     await checked_form(request)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from html import escape
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.accounts import User
 from bot.content import LANGUAGES, PRIORITIES, TOPICS, ContentSet, Message, Problem, fill
 from bot.studio import STUDIO_ROLES, Studio, StudioError, entry_text
 from bot.timeline import Facts, QuietHours, compute
-from bot.web.app import redirect, render, require_user, services_of
+from bot.web.app import RowId, redirect, render, require_user, services_of
 from bot.web.security import Forbidden, checked_form, flash
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +29,7 @@ PREVIEW_VALUES = {
     "crisis_line_name": "Samaritans",
     "area": "Leeds",
 }
+PREVIEW_RANGE = timedelta(days=3660)  # release dates the timeline preview accepts, from today
 
 
 def require_peer(request: Request) -> User:
@@ -311,7 +312,7 @@ def _body(entry: str | None) -> Markup | None:
 
 
 @router.post("/studio/versions/{version_id}/{decision}", response_class=HTMLResponse)
-async def decide(request: Request, version_id: int, decision: str) -> Response:
+async def decide(request: Request, version_id: RowId, decision: str) -> Response:
     """Approve (live at once) or reject a change; restore makes an old version a proposal."""
     user = require_peer(request)
     form = await checked_form(request)
@@ -357,6 +358,8 @@ async def timeline_preview(request: Request) -> Response:
         at = time.fromisoformat(values["hour"])
     except ValueError:
         day, at = today, time(10, 0)
+    if abs(day - today) > PREVIEW_RANGE:  # a year's timeline from 9999-12-31 has no dates
+        day = today
     released = datetime.combine(day, at, tzinfo=zone)
     facts = Facts(released, zone, values["on_ost"], values["housed"])
     quiet = QuietHours(services.settings.quiet_start, services.settings.quiet_end)
