@@ -1,4 +1,4 @@
-"""Many people at once: nobody waits behind someone else's slow answer; one person's stay in order."""
+"""Many people at once: nobody waits behind another's slow answer; each person's stay in order."""
 
 from __future__ import annotations
 
