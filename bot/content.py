@@ -420,7 +420,8 @@ def _as_list(value: Any) -> list[str]:
 class _Reader:
     """Collects entries and problems while reading the files of one content folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, advice: bool = True) -> None:
+        self.advice = advice  # also the reading-ease warnings, which take seconds to work out
         self.problems: list[Problem] = []
         self.messages: dict[str, dict[str, Message]] = {}
         self.ui: dict[str, dict[str, str]] = {}
@@ -539,7 +540,10 @@ class _Reader:
         body = str(entry.get("body") or "").strip()
         self.problems.extend(
             _text_checks(
-                body, (file, _line_of(entry, "body")), placeholders=True, language=language
+                body,
+                (file, _line_of(entry, "body")),
+                placeholders=True,
+                language=language if self.advice else None,
             )
         )
         if len(self.problems) > start and any(p.severity == "error" for p in self.problems[start:]):
@@ -797,9 +801,15 @@ def read_folder(folder: Path) -> dict[str, str]:
     return files
 
 
-def build(files: Mapping[str, str]) -> tuple[ContentSet | None, list[Problem]]:
-    """Validate content files; return the set (None when any error) and every problem found."""
-    reader = _Reader()
+def build(
+    files: Mapping[str, str], *, advice: bool = True
+) -> tuple[ContentSet | None, list[Problem]]:
+    """Validate content files; return the set (None when any error) and every problem found.
+
+    Without ``advice`` the reading-ease warnings for authors are left out: the running bot
+    needs only the errors, and working out reading ease took most of its start-up.
+    """
+    reader = _Reader(advice)
     for name, text in sorted(files.items()):
         data = reader.parse_yaml(name, text)
         if data is None:

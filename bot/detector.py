@@ -1618,7 +1618,7 @@ _Blockers = tuple[tuple[str, ...], ...]  # word sequences from a !(x|y z) group
 _ANY = "…"  # "a ... b": no message token is ever this (the tokenizer drops punctuation)
 
 
-@dataclass
+@dataclass(slots=True)  # some 330,000 of them: no __dict__ each
 class _Pattern:
     words: tuple[str, ...]  # canonical (accent-free) words
     strict: bool  # no extra word allowed between words
@@ -1667,6 +1667,22 @@ _BY_ANCHOR: dict[str, list[_Pattern]] = {}
 _Key = tuple[tuple[str, ...], bool, _Blockers, _Blockers]  # what makes two patterns one
 
 
+@functools.cache
+def _word(raw: str) -> tuple[str, ...]:
+    """A phrase word's tokens ("l'air" is two words, "won't" one), its spellings filed in
+    _SURFACE the first time it is seen. Cached while the tables are built: they spell
+    ~380,000 variants from a few thousand words, and reading each afresh made start-up
+    take many seconds (bench/scale.py)."""
+    toks = tuple(_tokens(raw)[0])
+    if len(toks) == 1:
+        for s in _surfaces(raw):
+            _SURFACE.setdefault(s, toks[0])
+    else:
+        for t in toks:
+            _SURFACE.setdefault(t, t)
+    return toks
+
+
 def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _Pattern]) -> None:
     """Parse one phrase spec and file each of its spellings under its anchor word."""
     topic = spec.startswith("~")
@@ -1678,23 +1694,17 @@ def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _P
         after, body = m.group(1), body[: m.start()]
     strict = body.startswith("=")
     body = body.lstrip("=")
+    blocked_before, blocked_after = _alternatives(before), _alternatives(after)
     for variant in _expand(body):
         words: list[str] = []
         for raw in variant.split():
             if raw == "...":
                 words.append(_ANY)
                 continue
-            toks = _tokens(raw)[0]  # "l'air" is two words, "won't" one
-            if len(toks) == 1:
-                for s in _surfaces(raw):
-                    _SURFACE.setdefault(s, toks[0])
-            else:
-                for t in toks:
-                    _SURFACE.setdefault(t, t)
-            words.extend(toks)
+            words.extend(_word(raw))
         if not words:
             continue
-        key: _Key = (tuple(words), strict, _alternatives(before), _alternatives(after))
+        key: _Key = (tuple(words), strict, blocked_before, blocked_after)
         pat = seen.get(key)
         if pat is None:
             pat = seen[key] = _Pattern(key[0], strict, key[2], key[3], {}, len(seen))
@@ -1713,6 +1723,7 @@ def _build() -> None:
         for lang, specs in table.items():
             for spec in specs:
                 _add(lang, spec, od, cr, seen)
+    _word.cache_clear()
 
 
 _build()
