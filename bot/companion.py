@@ -27,7 +27,7 @@ from bot.live_content import LiveContent
 from bot.nlu import EMERGENCY_INTENTS, Understanding
 from bot.outbox import Outbox
 from bot.settings import Settings
-from bot.store import People, Person
+from bot.store import People, Person, Writes
 from bot.timeline import QuietHours
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ class Companion:
         self, db: sqlite_utils.Database, content: LiveContent, settings: Settings, clock: Clock
     ) -> None:
         self.people = People(db)
+        self.writes = Writes.of(db)
         self.outbox = Outbox(db)
         self.checkins = Checkins(db)
         self.directory = Directory(db)
@@ -146,17 +147,18 @@ class Companion:
         """Everything a person does comes through here; the answer is never empty."""
         try:
             person = self.people.by_chat(incoming.chat_id)
-        except sqlite3.Error:
-            logger.exception("database error while answering")
+        except sqlite3.Error as exc:
+            self._database_failed(exc)
             person = None
             database_ok = False
         else:
             database_ok = True
-            if person is not None:
+            # While writes fail each one waits for the lock: the card must not wait for this.
+            if person is not None and self.writes.problem is None:
                 try:
                     self.checkins.seen(person.id, self.clock.now())  # for the quiet check-in
-                except sqlite3.Error:
-                    logger.exception("database error while answering")
+                except sqlite3.Error as exc:
+                    self._database_failed(exc)
         language = self._speaks(person, incoming)
         if incoming.understanding is not None:  # the NLU ran the detector already
             detection = incoming.understanding.detection
@@ -170,10 +172,16 @@ class Companion:
             return [self.fallback_reply(incoming)]
         try:
             replies = self._route(incoming, person)
-        except sqlite3.Error:
-            logger.exception("database error while answering")
+        except sqlite3.Error as exc:
+            self._database_failed(exc)
             replies = [self.fallback_reply(incoming)]
         return replies or [self.menu_reply(language)]
+
+    def _database_failed(self, error: sqlite3.Error) -> None:
+        if isinstance(error, sqlite3.OperationalError):  # full, locked, I/O: the operator's
+            self.writes.failed(error)
+        else:  # a bug
+            logger.exception("database error while answering")
 
     def fallback_reply(self, incoming: Incoming) -> Reply:
         """What to say when something broke: sorry, and the way to the emergency card."""

@@ -14,7 +14,7 @@ from datetime import datetime
 import httpx
 import sqlite_utils
 
-from bot.store import iso
+from bot.store import Writes, iso
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ class Health:
     last_send: str | None
     outbox_backlog: int | None
     rasa: bool | None  # None: no Rasa configured
+    database_error: str | None = None  # why the database fails: "database or disk is full"
 
     @property
     def status(self) -> str:
@@ -37,8 +38,10 @@ class Health:
 
 
 async def check(db: sqlite_utils.Database, rasa_url: str | None, now: datetime) -> Health:
-    """Ask the database and Rasa; never raises."""
-    database, last_send, backlog = True, None, None
+    """Ask the database and Rasa; never raises. Writes can fail while reads work (a full
+    disk, a lock held by another process): the bot's last write counts too."""
+    last_send, backlog = None, None
+    error = Writes.of(db).problem
     try:
         last_send = db.execute(
             "SELECT MAX(updated_at) FROM outbox WHERE status = 'sent'"
@@ -49,7 +52,7 @@ async def check(db: sqlite_utils.Database, rasa_url: str | None, now: datetime) 
             [iso(now)],
         ).fetchone()[0]
     except sqlite3.Error as exc:
-        database = False
+        error = str(exc)
         logger.error("health: the database fails (%s)", exc)
     rasa = None
     if rasa_url:
@@ -58,7 +61,7 @@ async def check(db: sqlite_utils.Database, rasa_url: str | None, now: datetime) 
                 rasa = (await client.get(f"{rasa_url}/")).is_success
         except httpx.HTTPError:
             rasa = False
-    return Health(database, last_send, backlog, rasa)
+    return Health(error is None, last_send, backlog, rasa, error)
 
 
 def log_status(health: Health) -> None:
@@ -69,7 +72,7 @@ def log_status(health: Health) -> None:
         level,
         "status %s: database %s, last send %s, backlog %s, rasa %s",
         health.status,
-        "ok" if health.database else "FAILING",
+        "ok" if health.database else f"FAILING ({health.database_error})",
         health.last_send or "never",
         "unknown" if health.outbox_backlog is None else health.outbox_backlog,
         rasa,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -262,6 +264,16 @@ def m006_checkins(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_outbox_indexes(db: sqlite_utils.Database) -> None:
+    """At 100,000 people the outbox holds millions of rows (bench/scale.py): the health
+    check's "last reminder sent" and the "stop" after a reminder read one person's or the
+    newest rows through these, instead of every row ever sent."""
+    db.execute("CREATE INDEX outbox_sent ON outbox (status, updated_at)")
+    db.execute("CREATE INDEX outbox_person ON outbox (person_id, status, updated_at)")
+    # Written to and emptied to learn whether the database takes writes again (Writes.probe).
+    db.execute("CREATE TABLE write_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_people_and_outbox,
     m002_directory,
@@ -269,17 +281,29 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m004_translation_sources,
     m005_peer_cases,
     m006_checkins,
+    m007_outbox_indexes,
 ]
+
+
+# How long a write waits for another connection's lock. The bot writes on its one event loop,
+# so every chat waits with it: long enough for another process's short write, no longer.
+BUSY_TIMEOUT = 1.0
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the database file, in WAL mode, fully migrated."""
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=5)
+    conn = sqlite3.connect(
+        str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
+    )
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:":
         db.enable_wal()
+        # In WAL mode NORMAL still survives the process being killed at any point; only a
+        # power cut can undo the last commits. FULL waits for the disk on every commit, which
+        # caps reminders at about 20 a second on a busy machine (bench/dispatch.py).
+        conn.execute("PRAGMA synchronous = NORMAL")
     migrate(db)
     return db
 
@@ -304,6 +328,63 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         applied.append(migration.__name__)
         logger.info("applied migration %s", migration.__name__)
     return applied
+
+
+class Writes:
+    """Whether the database takes writes, as the bot last found: a disk that is full, or
+    another process holding the write lock, leaves reads working and writes failing.
+
+    One per database object (``Writes.of(db)``), so the companion, the dispatcher and the
+    health check share it. The log says it once when writes start failing and once when
+    they work again; never anything about a person.
+    """
+
+    _all: weakref.WeakKeyDictionary[sqlite_utils.Database, Writes] = weakref.WeakKeyDictionary()
+    PROBE_EVERY = 5.0  # seconds between tries while writes fail
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.problem: str | None = None  # SQLite's reason, e.g. "database or disk is full"
+        self._next_probe = 0.0
+
+    @classmethod
+    def of(cls, db: sqlite_utils.Database) -> Writes:
+        if db not in cls._all:
+            cls._all[db] = cls(db)
+        return cls._all[db]
+
+    def failed(self, error: sqlite3.Error) -> None:
+        """A write failed; the first failure of a run is logged for the operator."""
+        if self.problem is None:
+            logger.error(
+                "database: writes fail (%s); emergency cards still go out, reminders wait "
+                "and nothing planned is lost; retrying every %g s",
+                error,
+                self.PROBE_EVERY,
+            )
+        self.problem = str(error)
+        self._next_probe = time.monotonic() + self.PROBE_EVERY
+
+    def probe(self) -> bool:
+        """While writes fail, try one (at most every PROBE_EVERY s); True once they work.
+
+        The probe needs new pages and a commit, so a full disk fails it as a locked file does.
+        """
+        if self.problem is None:
+            return True
+        if time.monotonic() < self._next_probe:
+            return False
+        try:
+            with self.db.conn:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("INSERT INTO write_probe (filler) VALUES (zeroblob(16384))")
+            self.db.execute("DELETE FROM write_probe")
+        except sqlite3.Error as exc:
+            self.failed(exc)
+            return False
+        logger.warning("database: writes work again (they failed with: %s)", self.problem)
+        self.problem = None
+        return True
 
 
 @dataclass
