@@ -163,6 +163,14 @@ class Outbox:
             )
         return claimed
 
+    def unclaim(self, rows: list[Due], now: datetime) -> None:
+        """Put claimed rows back as they were, first in the queue: they were never sent."""
+        self.db.conn.executemany(
+            "UPDATE outbox SET status = 'planned', updated_at = ? "
+            "WHERE id = ? AND status = 'sending'",
+            [(iso(now), due.row_id) for due in rows],
+        )
+
     def _set(self, row_id: int, now: datetime, **fields: object) -> None:
         assignments = ", ".join(f"{key} = :{key}" for key in fields)
         self.db.execute(
@@ -171,13 +179,15 @@ class Outbox:
         )
 
     def mark_sent(self, row_id: int, now: datetime) -> None:
-        self._set(row_id, now, status="sent", reason=None)
-        # Counted per message, never per person: it outlives delete-my-data by design.
-        self.db.execute(
-            "INSERT INTO message_stats (message_id, sent) SELECT message_id, 1 FROM outbox "
-            "WHERE id = ? ON CONFLICT (message_id) DO UPDATE SET sent = sent + 1",
-            [row_id],
-        )
+        with self.db.conn:  # one commit: the dispatcher waits for it before the next send
+            self.db.execute("BEGIN IMMEDIATE")
+            self._set(row_id, now, status="sent", reason=None)
+            # Counted per message, never per person: it outlives delete-my-data by design.
+            self.db.execute(
+                "INSERT INTO message_stats (message_id, sent) SELECT message_id, 1 FROM outbox "
+                "WHERE id = ? ON CONFLICT (message_id) DO UPDATE SET sent = sent + 1",
+                [row_id],
+            )
 
     def count_reply(self, person_id: int, column: str, now: datetime) -> None:
         """Count a "stop" or "talk to a peer" against the message sent in the last 24 hours."""

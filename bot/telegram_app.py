@@ -35,7 +35,7 @@ from bot.areas import place_finder
 from bot.clock import Clock
 from bot.companion import COMMANDS, Button, Companion, Incoming, Reply
 from bot.directory import Directory
-from bot.dispatcher import Dispatcher, retry_after_seconds
+from bot.dispatcher import TELEGRAM_PER_SECOND, Dispatcher, SendBudget, retry_after_seconds
 from bot.live_content import LiveContent
 from bot.nlu import EMERGENCY_INTENTS, Keywords, RasaClient, Understander
 from bot.outbox import Outbox
@@ -167,7 +167,14 @@ async def retrying(call: Callable[[], Awaitable[T]]) -> T:
 
 async def send_now(application: Application, chat_id: int, reply: Reply) -> None:
     """Send an interactive reply, waiting out 429s and retrying network errors a little."""
-    await retrying(lambda: send(application, chat_id, reply))
+    budget: SendBudget | None = application.bot_data.get("budget")
+
+    async def once() -> None:
+        if budget is not None:
+            await budget.take()  # ahead of any reminder waiting for a place
+        await send(application, chat_id, reply)
+
+    await retrying(once)
 
 
 class TelegramGroupPort:
@@ -444,6 +451,10 @@ def build_application(services: Services) -> Application:
     async def sender(chat_id: int, reply: Reply) -> None:
         await send(application, chat_id, reply)
 
+    # One budget for every message, so answers and reminders together stay under Telegram's
+    # 30 a second; a dispatch rate raised above it (paid broadcasts) raises it too.
+    budget = SendBudget(max(TELEGRAM_PER_SECOND, int(settings.dispatch_rate) + 1))
+    application.bot_data["budget"] = budget
     application.bot_data["dispatcher"] = Dispatcher(
         services.companion,
         services.outbox,
@@ -451,6 +462,7 @@ def build_application(services: Services) -> Application:
         services.clock,
         rate=settings.dispatch_rate,
         batch_seconds=settings.dispatch_interval,
+        budget=budget,
     )
     private = filters.ChatType.PRIVATE
     if settings.peer_group_id is not None:
