@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 from bot.telegram_app import Services
+from tests.botharness import Harness
 from tests.conversation import onboard, talk
 from tests.hotqueries import full_scans, hot_queries, plan
 
@@ -49,3 +52,41 @@ def test_what_falls_due_while_paused_leaves_the_queue_at_the_next_round(
     assert [d.message_id for d in services.outbox.claim_due(services.clock.now(), 20)] == [
         "dose-half-and-wait"
     ]
+
+
+NEW_MESSAGE = """
+  - id: brand-new-message
+    topic: feelings
+    when: 3 days after
+    priority: normal
+    author: peer writer (test)
+    reviewer: peer reviewer (test)
+    body: |
+      A new message from the peer team.
+"""
+
+
+async def test_an_emergency_card_does_not_wait_for_everyone_to_be_re_planned(
+    bot: Harness,
+) -> None:
+    companion = bot.services.companion
+    now = companion.clock.now()
+    for chat in range(100_000, 101_500):  # 1,500 people: re-planning them takes seconds
+        person = companion.people.create(chat, "en", "Europe/London", now)
+        companion.people.update(person.id, released_at=now, step="done")
+        companion.replan(companion.people.by_chat(chat))  # type: ignore[arg-type]
+    path = bot.services.settings.database
+
+    def replanned() -> int:
+        with sqlite3.connect(path) as db:
+            return db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE message_id = 'brand-new-message'"
+            ).fetchone()[0]
+
+    timeline = Path(bot.services.settings.content_dir) / "en" / "timeline.yml"
+    timeline.write_text(timeline.read_text() + NEW_MESSAGE)  # the reload job re-plans all
+    await bot.until(lambda: replanned() > 0, timeout=10)
+    await bot.say("he's not breathing")
+    await bot.expect("Call 999 now")
+    assert replanned() < 1_500, "the card came while re-planning went on"
+    await bot.until(lambda: replanned() == 1_500, timeout=120)
