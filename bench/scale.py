@@ -187,8 +187,8 @@ def query_report(path: Path, now: datetime) -> tuple[list[str], list[float], int
         times.append(time.perf_counter() - started)
         claimed += len(batch)
     outbox.recover(now)  # put them back: the bot does the same at start-up
-    # A content change re-plans every active person (Services.reload_content), on the
-    # bot's event loop: timed on 200 of them and multiplied out.
+    # A content change re-plans every active person (Services.reload_content_in_turns), on
+    # the bot's event loop between answers: timed on 200 of them and multiplied out.
     people, companion_outbox = People(db), Outbox(db)
     content, _ = build(read_folder(DEFAULT_CONTENT_DIR), advice=False)
     assert content is not None
@@ -331,8 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     rest = claim_times[1:]
     print(f"| claim of up to 20 due rows (mean of the next 20; {claimed} rows each) | "
           f"{sum(rest) / len(rest) * 1000:.1f} ms | index lookup |")  # fmt: skip
-    print(f"| re-plan everyone after a content change (the bot waits meanwhile) | "
-          f"{replan:,.0f} s | |")  # fmt: skip
+    print(f"| re-plan everyone after a content change (done in turns of 20 people, "
+          f"answers go in between) | {replan:,.0f} s | |")  # fmt: skip
     for name, value in measured.items():
         target = targets.get(name)
         verdict = (
