@@ -52,7 +52,7 @@ WARM_UP = 3.0  # seconds after the first reminder left out of the sustained rate
 
 
 def build_database(path: Path, people: int) -> str:
-    """People released an hour ago, each owed one catch-up reminder now.
+    """People released an hour ago, each owed one catch-up reminder now; returns "now".
 
     The first person goes through the app's own code (created, onboarded, planned with
     ``Companion.replan(catch_up=True)``); the others are copies of their rows, made in SQL,
@@ -87,7 +87,7 @@ def build_database(path: Path, people: int) -> str:
             [person.id, person.id],
         )
     db.conn.close()
-    return iso(now)
+    return iso(datetime.now(UTC))  # every reminder owed now is due by this moment
 
 
 def control(url: str, name: str, body: dict | None = None) -> object:

@@ -20,8 +20,8 @@ body or query string of keyword arguments, so tests can drive a bot subprocess:
 * POST ``send_text``, ``send_location``, ``send_sticker``, ``send_photo``, ``send_voice``,
   ``edit_text``, ``press``, ``group_text``, ``group_photo``, ``group_press``, ``push_update``
   -> ``{"ok": true, "result": update_id}``
-* POST ``fail_next``, ``block``, ``unblock``, ``delay``, ``set_member_status``, ``rate_limit``
-  (``{"overall": x, "per_chat": y}`` or ``{}`` to clear)
+* POST ``fail_next``, ``block``, ``unblock``, ``delay``, ``set_member_status``, ``chaos``,
+  ``rate_limit`` (``{"overall": x, "per_chat": y}`` or ``{}`` to clear)
 * GET ``sent`` (optional ``chat_id``), ``calls``, ``stats`` (counts and ``rejected_429``),
   ``topics`` (``chat_id``), ``topic_messages`` (``chat_id``, ``thread_id``)
 
@@ -42,6 +42,7 @@ import asyncio
 import copy
 import itertools
 import json
+import random
 import signal
 import socket
 import sys
@@ -221,6 +222,22 @@ class _Fault:
     retry_after: int | None
     remaining: int
     chat_id: ChatId | None
+
+
+@dataclass
+class _Chaos:
+    rng: random.Random
+    rates: dict[str, float]  # "429", "500", "403", "slow" -> chance per message sent
+    retry_after: int
+    slow_seconds: float
+
+    def roll(self) -> str | None:
+        draw = self.rng.random()
+        for fault, rate in self.rates.items():
+            if draw < rate:
+                return fault
+            draw -= rate
+        return None
 
 
 @dataclass
@@ -418,6 +435,7 @@ class FakeBotAPI:
         self._faults: list[_Fault] = []
         self._blocked: set[ChatId] = set()
         self._delays: dict[str, float] = {}
+        self._chaos: _Chaos | None = None
         self._consumed: set[int] = set()  # indexes into calls already returned by wait_for
         self._rate_all: deque[float] = deque()
         self._rate_chat: defaultdict[ChatId, deque[float]] = defaultdict(deque)
@@ -862,6 +880,30 @@ class FakeBotAPI:
         with self._cond:
             self._delays[method.lower()] = seconds
 
+    def chaos(
+        self,
+        seed: int | None,
+        *,
+        rate_429: float = 0.0,
+        rate_500: float = 0.0,
+        rate_403: float = 0.0,
+        rate_slow: float = 0.0,
+        retry_after: int = 1,
+        slow_seconds: float = 6.0,
+    ) -> None:
+        """Seeded random faults on message-sending calls (``seed=None`` stops them).
+
+        Each message is, by chance: answered 429 with ``retry_after``; answered 500; answered
+        403, and the chat blocks the bot from then on; or delivered but answered only after
+        ``slow_seconds`` (longer than the client's timeout: it cannot know the message arrived).
+        """
+        with self._cond:
+            if seed is None:
+                self._chaos = None
+                return
+            rates = {"429": rate_429, "500": rate_500, "403": rate_403, "slow": rate_slow}
+            self._chaos = _Chaos(random.Random(seed), rates, retry_after, slow_seconds)
+
     # ------------------------------------------------------------------ HTTP plumbing
 
     def _serve(self, handler: _Handler) -> None:
@@ -909,6 +951,10 @@ class FakeBotAPI:
         with self._cond:
             self.calls.append(call)
             pause = self._delays.get(method_l, 0.0)
+            chaos = self._chaos
+            fault = chaos.roll() if chaos and _is_sending(method_l) else None
+            if chaos and fault == "slow":
+                pause = max(pause, chaos.slow_seconds)
         if pause > 0:
             time.sleep(pause)
         try:
@@ -916,6 +962,7 @@ class FakeBotAPI:
                 result = self._get_updates(params)  # waits without holding the lock
             else:
                 with self._cond:
+                    self._chaos_fault(fault, params)
                     self._precheck(method_l, params)
                     result = self._dispatch(method_l, params)
             status, body = 200, {"ok": True, "result": result}
@@ -947,6 +994,16 @@ class FakeBotAPI:
         with self._log_lock, open(self.log_path, "a", encoding="utf-8") as log:
             log.write(line + "\n")
             log.flush()
+
+    def _chaos_fault(self, fault: str | None, params: JSONDict) -> None:
+        """Raise the error chaos() drew for this call (lock held)."""
+        if fault == "403":
+            self._blocked.add(params.get("chat_id"))  # raised by _precheck, now and later
+        elif fault == "500":
+            raise ApiError(500, "Internal Server Error")
+        elif fault == "429" and self._chaos is not None:
+            retry_after = self._chaos.retry_after
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
 
     def _precheck(self, method_l: str, params: JSONDict) -> None:
         """Injected faults, blocked chats and rate limits (lock held)."""
@@ -1348,7 +1405,7 @@ class FakeBotAPI:
     _CONTROL = frozenset(
         {
             "send_text", "send_location", "send_sticker", "send_photo", "send_voice",
-            "edit_text", "press", "push_update", "fail_next", "block", "unblock", "delay",
+            "edit_text", "press", "push_update", "fail_next", "block", "unblock", "delay", "chaos",
             "group_text", "group_photo", "group_press", "set_member_status", "topics",
             "topic_messages",
         }
