@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from telegram import (
@@ -64,6 +64,7 @@ class Services:
     understander: Understander
     directory: Directory
     peers: PeerDesk
+    _replanning: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -104,9 +105,19 @@ class Services:
         100,000 people re-planning everyone takes minutes (bench/scale.py)."""
         if not self.live.reload():
             return False
+        await self._replan_in_turns()
+        return True
+
+    def replan_in_background(self) -> None:
+        """Re-plan everyone in turns without holding up the caller (a studio approval);
+        a newer call starts over, with the newer content."""
+        if self._replanning is not None and not self._replanning.done():
+            self._replanning.cancel()
+        self._replanning = asyncio.get_running_loop().create_task(self._replan_in_turns())
+
+    async def _replan_in_turns(self) -> None:
         for _ in self._replan_everyone():
             await asyncio.sleep(0)
-        return True
 
     def _replan_everyone(self, turn: int = 20) -> Iterator[None]:
         """Re-plan every active person; yield after each ``turn`` of them."""

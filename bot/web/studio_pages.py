@@ -322,7 +322,10 @@ async def decide(request: Request, version_id: RowId, decision: str) -> Response
     try:
         if decision == "approve":
             version = studio.approve(user, version_id, now)
-            services.reload_content()
+            if services.live.reload():
+                # Live at once; everyone's reminders are re-planned in turns in the background
+                # (minutes at 100,000 people), so neither this page nor the bot waits for it.
+                services.replan_in_background()
             flash(request, f"Approved: {version.message_id} is live now.")
         elif decision == "reject":
             studio.reject(user, version_id, str(form.get("reason") or ""), now)
