@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.companion import Incoming, Reply
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, SendBudget
 from bot.outbox import MAX_ATTEMPTS
 from bot.telegram_app import Services
 from tests.conversation import onboard
@@ -115,3 +116,41 @@ async def test_paused_people_get_nothing(services: Services) -> None:
     sender = Sender()
     await dispatcher(services, sender).tick()
     assert sender.sent == []
+
+
+async def test_the_send_budget_never_lets_more_than_its_limit_through_in_a_window() -> None:
+    budget = SendBudget(limit=5, window=0.2)
+    loop = asyncio.get_running_loop()
+    taken: list[float] = []
+
+    async def send(answer: bool) -> None:
+        await budget.take(answer=answer)
+        taken.append(loop.time())
+
+    await asyncio.gather(*(send(i % 3 == 0) for i in range(20)))
+    in_any_window = max(sum(1 for t in taken if s <= t < s + 0.2) for s in taken)
+    assert in_any_window <= 5
+
+
+async def test_an_answer_goes_ahead_of_waiting_reminders() -> None:
+    budget = SendBudget(limit=2, window=0.2)
+    order: list[str] = []
+
+    async def send(kind: str) -> None:
+        await budget.take(answer=kind == "answer")
+        order.append(kind)
+
+    reminders = [asyncio.create_task(send("reminder")) for _ in range(4)]
+    await asyncio.sleep(0.01)  # one reminder out, three waiting for their turn
+    await send("answer")
+    await asyncio.gather(*reminders)
+    assert order == ["reminder", "answer", "reminder", "reminder", "reminder"]
+
+
+async def test_a_429_pauses_every_send_for_retry_after() -> None:
+    budget = SendBudget()
+    loop = asyncio.get_running_loop()
+    budget.pause(0.3)
+    started = loop.time()
+    await budget.take()
+    assert loop.time() - started >= 0.3
