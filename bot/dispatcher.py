@@ -47,6 +47,7 @@ class SendBudget:
         self.hold_until = 0.0  # loop time before which Telegram asked us not to send (429)
         self._sent: deque[float] = deque()
         self._answers_waiting = 0
+        self._urgent_waiting = 0
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing is sent until ``seconds`` have passed."""
@@ -57,28 +58,41 @@ class SendBudget:
     def spacing(self) -> float:
         return self.window / self.limit
 
-    def wait(self) -> float:
+    def wait(self, spaced: bool = True) -> float:
         """Seconds until a place is free (0 if one is free now)."""
         now = asyncio.get_running_loop().time()
         while self._sent and now - self._sent[0] >= self.window:
             self._sent.popleft()
         wait = self.hold_until - now
-        if self._sent:
+        if self._sent and spaced:
             wait = max(wait, self._sent[-1] + self.spacing - now)
         if len(self._sent) >= self.limit:
             wait = max(wait, self._sent[len(self._sent) - self.limit] + self.window - now)
         return max(0.0, wait)
 
-    async def take(self, answer: bool = True) -> None:
-        """Wait for a place (and for any 429 pause to end), then take it; answers go first."""
+    async def take(self, answer: bool = True, urgent: bool = False) -> None:
+        """Wait for a place (and for any 429 pause to end), then take it.
+
+        Emergency cards (``urgent``) go first of all and skip the spacing (still never more
+        than ``limit`` in a window); then answers; reminders last.
+        """
+        answer = answer or urgent
+        if urgent:
+            self._urgent_waiting += 1
         if answer:
             self._answers_waiting += 1
         try:
-            while (wait := self.wait()) > 0 or (not answer and self._answers_waiting):
+            while (
+                (wait := self.wait(spaced=not urgent)) > 0
+                or (not urgent and self._urgent_waiting)
+                or (not answer and self._answers_waiting)
+            ):
                 await asyncio.sleep(wait or self.spacing / 4)
         finally:
             if answer:
                 self._answers_waiting -= 1
+            if urgent:
+                self._urgent_waiting -= 1
         self._sent.append(asyncio.get_running_loop().time())
 
 

@@ -182,7 +182,8 @@ async def send_now(application: Application, chat_id: int, reply: Reply) -> None
 
     async def once() -> None:
         if budget is not None:
-            await budget.take()  # ahead of any reminder waiting for a place
+            # Ahead of any reminder waiting for a place; an emergency card ahead of all.
+            await budget.take(urgent=reply.emergency)
         await send(application, chat_id, reply)
 
     await retrying(once)

@@ -147,6 +147,21 @@ async def test_an_answer_goes_ahead_of_waiting_reminders() -> None:
     assert order == ["reminder", "answer", "reminder", "reminder", "reminder"]
 
 
+async def test_an_emergency_card_goes_ahead_of_waiting_answers_and_reminders() -> None:
+    budget = SendBudget(limit=2, window=0.2)
+    order: list[str] = []
+
+    async def send(kind: str) -> None:
+        await budget.take(answer=kind != "reminder", urgent=kind == "emergency")
+        order.append(kind)
+
+    waiting = [asyncio.create_task(send(kind)) for kind in ("reminder", "answer", "answer")]
+    await asyncio.sleep(0.01)  # the reminder is out, two answers wait for their turn
+    await send("emergency")
+    await asyncio.gather(*waiting)
+    assert order == ["reminder", "emergency", "answer", "answer"]
+
+
 async def test_a_429_pauses_every_send_for_retry_after() -> None:
     budget = SendBudget()
     loop = asyncio.get_running_loop()
