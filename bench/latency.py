@@ -2,11 +2,11 @@
 
 The bot (`python -m bot.cli run`, the real python-telegram-bot Application, long polling) talks
 to the fake Bot API server (tests/fakebotapi.py), which runs in this process. Each simulated
-person goes through onboarding, then writes, waits for the answer, pauses a little (0.5-2 s)
-and writes again: mostly plain questions, one message in ten an emergency. Latency is from the
-moment the fake hands the message to the bot's waiting getUpdates call to the moment the bot's
-first reply reaches the fake (both on the fake's clock). Reminders fall due for everyone at once
-during the run, so the dispatcher works at the same time.
+person goes through onboarding, then writes, waits for the answer, pauses (5-15 s, as people
+typing on a phone do) and writes again: mostly plain questions, one message in ten an
+emergency. Latency is from the moment the fake hands the message to the bot's waiting
+getUpdates call to the moment the bot's first reply reaches the fake (both on the fake's clock).
+Reminders fall due for everyone at once during the run, so the dispatcher works meanwhile.
 
     .venv/bin/python bench/latency.py                      # Rasa up at RASA_URL (default :5005)
     .venv/bin/python bench/latency.py --rasa down          # Rasa unreachable: the fallback
@@ -115,6 +115,7 @@ class Person(threading.Thread):
         super().__init__(daemon=True)
         self.api, self.inbox, self.chat, self.start_together = api, inbox, chat, start
         self.until = 0.0  # set by the barrier's action, when everyone is onboarded
+        self.think = (5.0, 15.0)  # seconds between an answer and the next message
         self.random = random.Random(seed)
         self.sent: list[tuple[float, str]] = []  # (push time on the fake's clock, kind)
         self.error: str | None = None
@@ -149,6 +150,9 @@ class Person(threading.Thread):
         try:
             self.onboard()
             self.start_together.wait()
+            # Not all in the same instant: a hundred messages at once would wait for Telegram's
+            # 30 messages a second whatever the bot did.
+            time.sleep(self.random.uniform(0, self.think[1]))
             while time.monotonic() < self.until:
                 emergency = self.random.random() < 0.1
                 text = self.random.choice(EMERGENCIES if emergency else QUESTIONS)
@@ -156,7 +160,7 @@ class Person(threading.Thread):
                 self.api.send_text(self.chat, text)
                 self.sent.append((pushed, "emergency" if emergency else "question"))
                 self._reply()
-                time.sleep(self.random.uniform(0.5, 2.0))
+                time.sleep(self.random.uniform(*self.think))
         except AssertionError as exc:
             self.error = str(exc)[:200]
 
@@ -173,12 +177,18 @@ def first_reply_latencies(api: FakeBotAPI, people: list[Person]) -> dict[str, li
         if call.method.lower() == "sendmessage" and call.ok:
             sends.setdefault(call.params.get("chat_id"), []).append(call.at)
     found: dict[str, list[float]] = {"question": [], "emergency": []}
+    slow: list[tuple[float, float, str]] = []
     for person in people:
         times = sends.get(person.chat, [])
         for pushed, kind in person.sent:
             after = [t for t in times if t >= pushed]
             if after:
                 found[kind].append((min(after) - pushed) * 1000)
+                slow.append(((min(after) - pushed) * 1000, pushed, kind))
+    if os.environ.get("BENCH_SLOWEST"):
+        start = min(p for _, p, _ in slow)
+        for ms, pushed, kind in sorted(slow)[-15:]:
+            print(f"  slowest: {ms:.0f} ms at +{pushed - start:.1f} s ({kind})")
     return found
 
 
@@ -188,6 +198,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rasa", choices=["up", "down"], default="up")
     parser.add_argument("--seed", type=int, default=48)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(5.0, 15.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a person waits after an answer before writing again (default 5 15)",
+    )
     args = parser.parse_args()
 
     rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
@@ -223,6 +241,7 @@ def main() -> None:
                 Person(api, inbox, 10_000 + i, start, args.seed + i) for i in range(args.people)
             ]
             for person in people:
+                person.think = tuple(args.think)
                 person.start()
                 time.sleep(0.02)  # people arrive over a couple of seconds
             start.wait(timeout=600)
