@@ -155,11 +155,12 @@ async def test_an_emergency_card_goes_ahead_of_waiting_answers_and_reminders() -
         await budget.take(answer=kind != "reminder", urgent=kind == "emergency")
         order.append(kind)
 
-    waiting = [asyncio.create_task(send(kind)) for kind in ("reminder", "answer", "answer")]
-    await asyncio.sleep(0.01)  # the reminder is out, two answers wait for their turn
+    kinds = ("reminder", "answer", "answer", "answer")
+    waiting = [asyncio.create_task(send(kind)) for kind in kinds]
+    await asyncio.sleep(0.01)  # the window is full (a reminder, an answer); two answers wait
     await send("emergency")
     await asyncio.gather(*waiting)
-    assert order == ["reminder", "emergency", "answer", "answer"]
+    assert order == ["reminder", "answer", "emergency", "answer", "answer"]
 
 
 async def test_a_429_pauses_every_send_for_retry_after() -> None:
