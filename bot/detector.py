@@ -2,8 +2,10 @@
 
 Every incoming text goes through :func:`detect` before anything else; a hit makes the bot
 answer at once with the overdose card and/or the crisis card. So this module is pure
-Python, has no I/O, builds all its tables at import time and scans a message in linear
-time. It is a list of phrases, not a model: every decision can be read here and tested.
+Python, has no I/O, builds its small tables at import time (~0.2 s, a few MB: the phrases
+are matched as written, their alternatives never spelled out one by one) and scans a
+message in linear time. It is a list of phrases, not a model: every decision can be read
+here and tested.
 
 How a message is matched
 ------------------------
@@ -1616,34 +1618,44 @@ def normalise(text: str) -> list[str]:
 
 _Blockers = tuple[tuple[str, ...], ...]  # word sequences from a !(x|y z) group
 _ANY = "…"  # "a ... b": no message token is ever this (the tokenizer drops punctuation)
+_Key = tuple[tuple[str, ...], bool, _Blockers, _Blockers]  # what makes two spellings one
 
 
-@dataclass(slots=True)  # some 330,000 of them: no __dict__ each
-class _Pattern:
-    words: tuple[str, ...]  # canonical (accent-free) words
+# A phrase is kept as written, as a small tree of its (a|b) groups, and matched against a
+# message by walking that tree. Spelling out every combination instead gave some 330,000
+# variants: ~3 s of start-up and ~175 MB held for the life of the bot (bench/scale.py).
+# The walk reports exactly what the spelled-out list would: which spelling matched, and
+# which came first in the lists (see _Phrase.index and the choice vector in _walk).
+@dataclass(frozen=True, slots=True)
+class _Group:
+    number: int  # when spelling out takes this group: inner groups first, then left to right
+    alts: tuple[_Seq, ...]
+
+
+_Item = tuple[str, tuple[str, ...]] | _Group  # (word as written, its tokens) or a group
+_Seq = tuple[_Item, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: cheap to hash
+class _Phrase:
+    lang: str
+    index: int  # position in the lists: with the choice vector, breaks ties on every run
+    body: _Seq
+    groups: int  # how many (a|b) groups, nested ones included
     strict: bool  # no extra word allowed between words
     before: _Blockers  # must not come right before
     after: _Blockers  # must not come right after
-    labels: dict[str, str]  # language -> this spelling of the phrase as written
-    order: int  # position in the lists: breaks ties the same way on every run
-    overdose: bool = False
-    crisis: bool = False
-    topic: bool = True  # only a topic word (~): every spec that made it was one
+    overdose: bool
+    crisis: bool
+    topic: bool  # only a topic word (~)
+    starts: frozenset[str]  # every word a spelling can begin with
 
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _BEFORE = re.compile(r"^\s*!\(([^()]*)\)\s*")
 _AFTER = re.compile(r"\s*!\(([^()]*)\)\s*$")
-
-
-def _expand(spec: str) -> Iterator[str]:
-    """All spellings of a pattern with (a|b|) groups."""
-    m = _GROUP.search(spec)
-    if not m:
-        yield " ".join(spec.split())
-        return
-    for alt in m.group(1).split("|"):
-        yield from _expand(spec[: m.start()] + " " + alt + " " + spec[m.end() :])
+_SLOT = re.compile(r"\x00(\d+)\x00")  # where a group stood, while a phrase is parsed
+_ANY_WORDS = (_ANY,)
 
 
 def _alternatives(group: str | None) -> tuple[tuple[str, ...], ...]:
@@ -1661,69 +1673,112 @@ def _surfaces(word: str) -> set[str]:
 
 
 _SURFACE: dict[str, str] = {}  # every accepted spelling -> canonical word
-# Patterns are looked up by their least common word (the longest: "breathing", not "not"),
-# so a long chatty message only pays for the few phrases whose rare word it contains.
-_BY_ANCHOR: dict[str, list[_Pattern]] = {}
-_Key = tuple[tuple[str, ...], bool, _Blockers, _Blockers]  # what makes two patterns one
+_PHRASES: list[_Phrase] = []
+# Phrases are looked up by words every spelling must contain (the rarest: "breathing",
+# not "not"), so a long chatty message only pays for the few phrases it could match.
+_BY_ANCHOR: dict[str, list[_Phrase]] = {}
+_Seen = tuple[int, tuple[int, ...], int]  # phrase, first spelling with the word, position
 
 
-@functools.cache
-def _word(raw: str) -> tuple[str, ...]:
-    """A phrase word's tokens ("l'air" is two words, "won't" one), its spellings filed in
-    _SURFACE the first time it is seen. Cached while the tables are built: they spell
-    ~380,000 variants from a few thousand words, and reading each afresh made start-up
-    take many seconds (bench/scale.py)."""
-    toks = tuple(_tokens(raw)[0])
-    if len(toks) == 1:
-        for s in _surfaces(raw):
-            _SURFACE.setdefault(s, toks[0])
-    else:
-        for t in toks:
-            _SURFACE.setdefault(t, t)
-    return toks
+def _parse(body: str, index: int, seen: dict[str, _Seen]) -> tuple[_Seq, int]:
+    """The tree of a phrase body, and its number of groups. Groups are numbered in the
+    order in which spelling the phrase out takes them: the leftmost group with no group
+    inside comes first. Also notes, in `seen`, where each word as written first appears."""
+    texts: list[str] = []
+    while m := _GROUP.search(body):
+        texts.append(m.group(1))
+        body = f"{body[: m.start()]} \x00{len(texts) - 1}\x00 {body[m.end() :]}"
+    firsts: list[tuple[tuple[int, ...], str]] = []  # (path choices, word as written)
 
-
-def _add(lang: str, spec: str, overdose: bool, crisis: bool, seen: dict[_Key, _Pattern]) -> None:
-    """Parse one phrase spec and file each of its spellings under its anchor word."""
-    topic = spec.startswith("~")
-    body = spec.lstrip("~")
-    before = after = None
-    if m := _BEFORE.match(body):
-        before, body = m.group(1), body[m.end() :]
-    if m := _AFTER.search(body):
-        after, body = m.group(1), body[: m.start()]
-    strict = body.startswith("=")
-    body = body.lstrip("=")
-    blocked_before, blocked_after = _alternatives(before), _alternatives(after)
-    for variant in _expand(body):
-        words: list[str] = []
-        for raw in variant.split():
-            if raw == "...":
-                words.append(_ANY)
+    def seq(text: str, path: dict[int, int]) -> _Seq:
+        items: list[_Item] = []
+        for k, piece in enumerate(_SLOT.split(text)):
+            if k % 2:
+                n = int(piece)
+                alts = tuple(seq(alt, {**path, n: a}) for a, alt in enumerate(texts[n].split("|")))
+                items.append(_Group(n, alts))
                 continue
-            words.extend(_word(raw))
-        if not words:
-            continue
-        key: _Key = (tuple(words), strict, blocked_before, blocked_after)
-        pat = seen.get(key)
-        if pat is None:
-            pat = seen[key] = _Pattern(key[0], strict, key[2], key[3], {}, len(seen))
-            anchor = max((w for w in words if w != _ANY), key=len)
-            _BY_ANCHOR.setdefault(anchor, []).append(pat)
-        pat.labels.setdefault(lang, variant)
-        pat.overdose |= overdose
-        pat.crisis |= crisis
-        pat.topic &= topic
+            for raw in piece.split():
+                if raw == "...":
+                    items.append((raw, _ANY_WORDS))
+                    continue
+                items.append((raw, tuple(_tokens(raw)[0])))
+                firsts.append((tuple(path.get(g, 0) for g in range(len(texts))), raw))
+        return tuple(items)
+
+    tree = seq(body, {})
+    for pos, (vector, raw) in enumerate(firsts):
+        where = (index, vector, pos)
+        if raw not in seen or where < seen[raw]:
+            seen[raw] = where
+    return tree, len(texts)
+
+
+def _starts(body: _Seq) -> tuple[set[str], bool]:
+    """Words a spelling of `body` can begin with, and whether it can be empty."""
+    out: set[str] = set()
+    for item in body:
+        if isinstance(item, _Group):
+            empty = False
+            for alt in item.alts:
+                words, can_be_empty = _starts(alt)
+                out |= words
+                empty |= can_be_empty
+            if not empty:
+                return out, False
+        elif item[1]:
+            out.add(item[1][0])
+            return out, False
+    return out, True
+
+
+def _anchors(body: _Seq) -> frozenset[str] | None:
+    """Words one of which every spelling of `body` contains, the rarest such choice (the
+    longest words); None if a spelling can have none."""
+    options: list[frozenset[str]] = []
+    for item in body:
+        if isinstance(item, _Group):
+            alts = [_anchors(alt) for alt in item.alts]
+            if all(alt is not None for alt in alts):
+                options.append(frozenset().union(*alts))
+        else:
+            options.extend(frozenset((w,)) for w in item[1] if w != _ANY)
+    if not options:
+        return None
+    return max(options, key=lambda words: (min(map(len, words)), -len(words)))
 
 
 def _build() -> None:
-    """Fill _SURFACE and _BY_ANCHOR; a phrase listed in several languages is one pattern."""
-    seen: dict[_Key, _Pattern] = {}
+    """Parse every phrase, file it under its anchors and fill _SURFACE."""
+    seen: dict[str, _Seen] = {}
     for table, od, cr in ((OVERDOSE, True, False), (CRISIS, False, True), (BOTH, True, True)):
         for lang, specs in table.items():
             for spec in specs:
-                _add(lang, spec, od, cr, seen)
-    _word.cache_clear()
+                body = spec.lstrip("~")
+                before = after = None
+                if m := _BEFORE.match(body):
+                    before, body = m.group(1), body[m.end() :]
+                if m := _AFTER.search(body):
+                    after, body = m.group(1), body[: m.start()]
+                tree, groups = _parse(body.lstrip("="), len(_PHRASES), seen)
+                starts, _ = _starts(tree)
+                phrase = _Phrase(
+                    lang, len(_PHRASES), tree, groups, body.startswith("="),
+                    _alternatives(before), _alternatives(after), od, cr, spec.startswith("~"),
+                    frozenset(starts - {_ANY}),
+                )  # fmt: skip
+                _PHRASES.append(phrase)
+                for anchor in _anchors(tree) or phrase.starts:
+                    _BY_ANCHOR.setdefault(anchor, []).append(phrase)
+    # A spelling maps to the word that first used it, in the order the lists spell out.
+    for raw in sorted(seen, key=seen.__getitem__):
+        toks = tuple(_tokens(raw)[0])
+        if len(toks) == 1:
+            for s in _surfaces(raw):
+                _SURFACE.setdefault(s, toks[0])
+        else:
+            for t in toks:
+                _SURFACE.setdefault(t, t)
 
 
 _build()
@@ -1807,9 +1862,9 @@ def _resolve(tok: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------
 
 
-def _blocked_before(pat: _Pattern, i: int, toks: list[str], broken: list[bool]) -> bool:
+def _blocked_before(before: _Blockers, i: int, toks: list[str], broken: list[bool]) -> bool:
     """A blocker sits right before token i, in the same clause (single words: 2 back)."""
-    for seq in pat.before:
+    for seq in before:
         n = len(seq)
         start = i - n
         if start >= 0 and not any(broken[start + 1 : i + 1]) and tuple(toks[start:i]) == seq:
@@ -1819,34 +1874,93 @@ def _blocked_before(pat: _Pattern, i: int, toks: list[str], broken: list[bool]) 
     return False
 
 
-def _blocked_after(pat: _Pattern, j: int, toks: list[str], broken: list[bool]) -> bool:
+def _blocked_after(after: _Blockers, j: int, toks: list[str], broken: list[bool]) -> bool:
     """A blocker comes right after token j, in the same clause."""
-    for seq in pat.after:
+    for seq in after:
         end = j + 1 + len(seq)
         if end <= len(toks) and not any(broken[j + 1 : end]) and tuple(toks[j + 1 : end]) == seq:
             return True
     return False
 
 
-def _ends(pat: _Pattern, i: int, toks: list[str], res: list[tuple[str, ...]]) -> Iterator[int]:
-    """Last token index of each way `pat` matches starting at token i."""
-    words, n = pat.words, len(toks)
-    stack = [(1, i)]
-    while stack:
-        k, j = stack.pop()
-        if k == len(words):
-            yield j
-            continue
-        want = words[k]
-        if want == _ANY:  # the next word anywhere further on
-            after = words[k + 1]
-            stack.extend((k + 2, later) for later in range(j + 1, n) if after in res[later])
-            continue
-        if not pat.strict and j + 2 < n and toks[j + 1] not in GAP_NEGATIONS:
-            if want in res[j + 2]:
-                stack.append((k + 1, j + 2))
-        if j + 1 < n and want in res[j + 1]:
-            stack.append((k + 1, j + 1))
+_Frames = tuple[tuple[_Seq, int], "_Frames"] | None  # what is left to match, innermost first
+_Match = tuple[tuple[str, ...], tuple[tuple[int, int], ...], int]  # words, choices, last token
+
+
+class _Walk:
+    """All the spellings of one phrase that match a message from token i on.
+
+    Each word is found in the next token or, unless the phrase is strict, one further on
+    past a word that is not a negation; the word after "..." anywhere further on."""
+
+    __slots__ = ("phrase", "toks", "res", "n")
+
+    def __init__(self, phrase: _Phrase, toks: list[str], res: list[tuple[str, ...]]) -> None:
+        self.phrase, self.toks, self.res, self.n = phrase, toks, res, len(toks)
+
+    def seq(self, frames: _Frames, state: tuple[int, int, bool, tuple[str, ...]],
+            choices: tuple[tuple[int, int], ...]) -> Iterator[_Match]:  # fmt: skip
+        """Go on with the next item; `state` is (words matched, last token, after "...", words)."""
+        while frames is not None:
+            (body, at), up = frames
+            if at == len(body):
+                frames = up
+                continue
+            item, rest = body[at], ((body, at + 1), up)
+            if isinstance(item, _Group):
+                for a, alt in enumerate(item.alts):
+                    yield from self.seq(((alt, 0), rest), state, (*choices, (item.number, a)))
+            else:
+                yield from self.words(item[1], 0, rest, state, choices)
+            return
+        k, j, pending, words = state
+        if k and not pending:  # an empty spelling is no phrase
+            yield words, choices, j
+
+    def words(self, ws: tuple[str, ...], m: int, frames: _Frames,
+              state: tuple[int, int, bool, tuple[str, ...]],
+              choices: tuple[tuple[int, int], ...]) -> Iterator[_Match]:  # fmt: skip
+        """Match ws[m:], the tokens of one word as written, then go on."""
+        if m == len(ws):
+            yield from self.seq(frames, state, choices)
+            return
+        k, j, pending, words = state
+        w, res, n = ws[m], self.res, self.n
+        if w == _ANY:
+            if k and not pending:  # "..." first, or twice in a row, never matches
+                yield from self.words(ws, m + 1, frames, (k + 1, j, True, (*words, w)), choices)
+            return
+        if k == 0:
+            found = [j] if w in res[j] else []
+        elif pending:
+            found = [p for p in range(j + 1, n) if w in res[p]]
+        else:
+            found = [j + 1] if j + 1 < n and w in res[j + 1] else []
+            if not self.phrase.strict and j + 2 < n and self.toks[j + 1] not in GAP_NEGATIONS:
+                if w in res[j + 2]:
+                    found.append(j + 2)
+        for p in found:
+            yield from self.words(ws, m + 1, frames, (k + 1, p, False, (*words, w)), choices)
+
+
+def _matches(
+    phrase: _Phrase, i: int, toks: list[str], res: list[tuple[str, ...]]
+) -> Iterator[_Match]:
+    """(words, group choices, last token) of each spelling of `phrase` found from token i."""
+    return _Walk(phrase, toks, res).seq(((phrase.body, 0), None), (0, i, False, ()), ())
+
+
+def _label(phrase: _Phrase, vector: tuple[int, ...]) -> str:
+    """The spelling of `phrase` with these group choices, as written in the lists."""
+
+    def spell(body: _Seq) -> Iterator[str]:
+        for item in body:
+            if isinstance(item, _Group):
+                yield from spell(item.alts[vector[item.number]])
+            else:
+                yield item[0]
+
+    return " ".join(spell(phrase.body))
 
 
 def _guess_language(langs: Iterable[str], toks: list[str]) -> str:
@@ -1859,9 +1973,9 @@ def _guess_language(langs: Iterable[str], toks: list[str]) -> str:
 _CAPS = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
 
 
-def _shouting(text: str, pat: _Pattern) -> bool:
+def _shouting(text: str, phrase: tuple[str, ...]) -> bool:
     """Capitals beyond the topic word itself: "OD IN THE FLAT", "od in the flat NOW"."""
-    words = {w.lower() for w in _CAPS.findall(text[:MAX_CHARS])} - set(pat.words) - ACRONYMS
+    words = {w.lower() for w in _CAPS.findall(text[:MAX_CHARS])} - set(phrase) - ACRONYMS
     return any(len(w) >= 3 for w in words) or len(words) >= 2
 
 
@@ -1894,6 +2008,42 @@ def _fiction(toks: list[str]) -> bool:
     return any(tok in FICTION for tok in toks) or _has(toks, _FICTION_PAIRS)
 
 
+_Order = tuple[int, tuple[int, ...]]  # phrase, group choices: the place in the spelled-out lists
+
+
+@dataclass(slots=True)
+class _Hit:
+    """One spelling found in the message, merged over every phrase that spells it."""
+
+    order: _Order  # where it is first spelled in the lists
+    labels: dict[str, tuple[_Order, _Phrase]]  # language -> where it is first spelled in it
+    ends: dict[int, int]  # first token -> nearest last token
+    overdose: bool = False
+    crisis: bool = False
+    topic: bool = True  # every phrase that spells it is a topic word
+
+
+def _hit(hits: dict[_Key, _Hit], phrase: _Phrase, words: tuple[str, ...],
+         choices: tuple[tuple[int, int], ...], i: int, j: int) -> None:  # fmt: skip
+    """File a match from token i to token j. The same words spelled by several phrases
+    (in several languages, or as "cant"/"can't") are one hit, told by its first spelling."""
+    vector = [0] * phrase.groups  # a group not taken counts as its first choice
+    for number, a in choices:
+        vector[number] = a
+    order = (phrase.index, tuple(vector))
+    key: _Key = (words, phrase.strict, phrase.before, phrase.after)
+    hit = hits.get(key)
+    if hit is None:
+        hit = hits[key] = _Hit(order, {}, {})
+    hit.order = min(hit.order, order)
+    if phrase.lang not in hit.labels or order < hit.labels[phrase.lang][0]:
+        hit.labels[phrase.lang] = (order, phrase)
+    hit.ends[i] = min(hit.ends.get(i, j), j)
+    hit.overdose |= phrase.overdose
+    hit.crisis |= phrase.crisis
+    hit.topic &= phrase.topic
+
+
 def detect(text: str, prefer: str | None = None) -> Detection | None:
     """Check one message for an overdose or a suicidal crisis.
 
@@ -1910,48 +2060,53 @@ def detect(text: str, prefer: str | None = None) -> Detection | None:
         for word in cands:
             where.setdefault(word, []).append(i)
 
+    phrases = {phrase: None for word in where for phrase in _BY_ANCHOR.get(word, ())}
+    hits: dict[_Key, _Hit] = {}
+    for phrase in phrases:
+        starts = sorted({i for word in phrase.starts & where.keys() for i in where[word]})
+        for i in starts:
+            if phrase.before and _blocked_before(phrase.before, i, toks, broken):
+                continue
+            for words, choices, j in _matches(phrase, i, toks, res):
+                if phrase.after and _blocked_after(phrase.after, j, toks, broken):
+                    continue
+                _hit(hits, phrase, words, choices, i, j)
+
     overdose = crisis = False
     topic = True
-    best: tuple[tuple[int, ...], _Pattern] | None = None
-    for anchor in where:
-        for pat in _BY_ANCHOR.get(anchor, ()):
-            for i in where.get(pat.words[0], ()):
-                if pat.before and _blocked_before(pat, i, toks, broken):
-                    continue
-                ends = [
-                    j for j in _ends(pat, i, toks, res) if not _blocked_after(pat, j, toks, broken)
-                ]
-                if not ends:
-                    continue
-                overdose |= pat.overdose
-                crisis |= pat.crisis
-                topic &= pat.topic
-                # Report the most urgent hit, then one in the user's language, then the
-                # first, then the tightest (fewest extra words), then the earliest listed.
-                gaps = min(ends) - i + 1 - len(pat.words)
-                rank = (not pat.overdose, prefer not in pat.labels, i, gaps, pat.order)
-                if best is None or rank < best[0]:
-                    best = (rank, pat)
+    best: tuple[tuple[object, ...], tuple[str, ...], _Hit] | None = None
+    for key, hit in hits.items():
+        overdose |= hit.overdose
+        crisis |= hit.crisis
+        topic &= hit.topic
+        for i, j in hit.ends.items():
+            # Report the most urgent hit, then one in the user's language, then the
+            # first, then the tightest (fewest extra words), then the earliest listed.
+            gaps = j - i + 1 - len(key[0])
+            rank = (not hit.overdose, prefer not in hit.labels, i, gaps, hit.order)
+            if best is None or rank < best[0]:
+                best = (rank, key[0], hit)
     if best is None:
         return None
+    _, words, hit = best
     urgent = any(tok in URGENT for tok in toks)
-    if topic and (urgent or _shouting(text, best[1])) and not _told_as_past(toks):
+    if topic and (urgent or _shouting(text, words)) and not _told_as_past(toks):
         topic = False
     elif not topic and not urgent:
         # A joke or a film: a topic hit at most, so Rasa may overrule it.
         topic = (crisis and not overdose and _joking(toks)) or _fiction(toks)
-    pat = best[1]
-    if prefer in pat.labels:
+    if prefer in hit.labels:
         lang = prefer
-    elif len(pat.labels) == 1:
-        lang = next(iter(pat.labels))
+    elif len(hit.labels) == 1:
+        lang = next(iter(hit.labels))
     else:
-        lang = _guess_language(pat.labels, toks)
+        lang = _guess_language(hit.labels, toks)
+    order, phrase = hit.labels[lang]
     return Detection(
         overdose=overdose,
         crisis=crisis,
         language=lang,
-        phrase=pat.labels[lang],
+        phrase=_label(phrase, order[1]),
         topic=topic,
         past=topic and _told_as_past(toks),
     )
