@@ -46,7 +46,7 @@ class Settings:
     quiet_end: time = time(8, 0)
     bot_username: str = "first48_bot"
     dispatch_interval: float = 1.0
-    dispatch_rate: float = 28.0  # Telegram allows 30 in all; answers to people use the rest
+    dispatch_rate: float = 28.5  # Telegram allows 30 in all; answers to people use the rest
     content_reload_interval: float = 30.0
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one object per line, for log-based alerting
@@ -205,7 +205,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
             "FIRST48_DISPATCH_INTERVAL", env.get("FIRST48_DISPATCH_INTERVAL", "1"), 0.01
         ),
         dispatch_rate=_parse_float(
-            "FIRST48_DISPATCH_RATE", env.get("FIRST48_DISPATCH_RATE", "28"), 1
+            "FIRST48_DISPATCH_RATE", env.get("FIRST48_DISPATCH_RATE", "28.5"), 1
         ),
         content_reload_interval=_parse_float(
             "FIRST48_CONTENT_RELOAD", env.get("FIRST48_CONTENT_RELOAD", "30"), 0.1
