@@ -120,6 +120,7 @@ class Dispatcher:
         per_chat_interval: float = 1.0,
         budget: SendBudget | None = None,
     ) -> None:
+        """Without ``budget``, one of its own: Telegram's limit, or ``rate`` if above it."""
         self.companion = companion
         self.outbox = outbox
         self.send = send
@@ -127,8 +128,7 @@ class Dispatcher:
         self.rate = rate
         self.batch_seconds = batch_seconds
         self.per_chat_interval = per_chat_interval  # Telegram: one message per chat per second
-        self.budget = budget
-        self.hold_until = 0.0  # loop time before which Telegram asked us not to send (429)
+        self.budget = budget or SendBudget(max(TELEGRAM_PER_SECOND, int(rate) + 1))
         self._last_send: dict[int, float] = {}  # person id -> loop time of their last message
         self._next_slot = 0.0  # loop time of the next send slot at ``rate``
 
@@ -142,7 +142,7 @@ class Dispatcher:
         turns = max(1, round(TICK_SECONDS / self.batch_seconds))
         deadline = loop.time() + (turns - 0.1) * self.batch_seconds
         claimed = 0
-        while loop.time() < deadline and loop.time() >= self.hold_until:
+        while loop.time() < deadline and loop.time() >= self.budget.hold_until:
             now = loop.time()
             self._last_send = {
                 p: t for p, t in self._last_send.items() if now - t < self.per_chat_interval
@@ -160,7 +160,7 @@ class Dispatcher:
                     # Running late (a slow answer, a full budget): the next tick takes over.
                     self.outbox.unclaim(batch[index:], self.clock.now())
                     return claimed - (len(batch) - index)
-                if loop.time() < self.hold_until:
+                if loop.time() < self.budget.hold_until:
                     stamp = self.clock.now()
                     for waiting in batch[index:]:
                         self.outbox.retry_at(
@@ -176,8 +176,7 @@ class Dispatcher:
 
     def _ready_at(self, now: float) -> float:
         """When the next send may start, by the pace and by the budget."""
-        budget_wait = self.budget.wait() if self.budget is not None else 0.0
-        return max(now + budget_wait, self._next_slot)
+        return max(now + self.budget.wait(), self._next_slot)
 
     async def _pace(self) -> None:
         """Wait for the next slot at ``rate``; slots missed between ticks may be used at once."""
@@ -199,16 +198,13 @@ class Dispatcher:
         if reply is None:
             self.outbox.mark_skipped(due.row_id, now, "message retired from content")
             return
-        if self.budget is not None:
-            await self.budget.take(answer=False)  # last, so it is counted close to the wire
+        await self.budget.take(answer=False)  # last, so it is counted close to the wire
         try:
             await self.send(due.chat_id, reply)
         except RetryAfter as exc:
             wait = retry_after_seconds(exc)
             logger.warning("Telegram asked us to wait %.0f s (429)", wait)
-            self.hold_until = asyncio.get_running_loop().time() + wait
-            if self.budget is not None:
-                self.budget.pause(wait)
+            self.budget.pause(wait)
             stamp = self.clock.now()
             self.outbox.retry_at(
                 due,

@@ -36,7 +36,7 @@ from bot.areas import place_finder
 from bot.clock import Clock
 from bot.companion import COMMANDS, Button, Companion, Incoming, Reply
 from bot.directory import Directory
-from bot.dispatcher import TELEGRAM_PER_SECOND, Dispatcher, SendBudget, retry_after_seconds
+from bot.dispatcher import Dispatcher, SendBudget, retry_after_seconds
 from bot.live_content import LiveContent
 from bot.nlu import EMERGENCY_INTENTS, Keywords, RasaClient, Understander
 from bot.outbox import Outbox
@@ -108,6 +108,12 @@ class Services:
             return False
         await self._replan_in_turns()
         return True
+
+    async def health(self) -> health.Health:
+        """The operator's check (``/health`` and the status line in the log)."""
+        return await health.check(
+            self.companion.people.db, self.settings.rasa_url, self.clock.now()
+        )
 
     def replan_in_background(self) -> None:
         """Re-plan everyone in turns without holding up the caller (a studio approval);
@@ -370,10 +376,7 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def status_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Write the health check to the log, for operators who alert on logs."""
     services: Services = context.bot_data["services"]
-    found = await health.check(
-        services.companion.people.db, services.settings.rasa_url, services.clock.now()
-    )
-    health.log_status(found)
+    health.log_status(await services.health())
 
 
 async def peers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -469,19 +472,18 @@ def build_application(services: Services) -> Application:
     async def sender(chat_id: int, reply: Reply) -> None:
         await send(application, chat_id, reply)
 
-    # One budget for every message, so answers and reminders together stay under Telegram's
-    # 30 a second; a dispatch rate raised above it (paid broadcasts) raises it too.
-    budget = SendBudget(max(TELEGRAM_PER_SECOND, int(settings.dispatch_rate) + 1))
-    application.bot_data["budget"] = budget
-    application.bot_data["dispatcher"] = Dispatcher(
+    dispatcher = Dispatcher(
         services.companion,
         services.outbox,
         sender,
         services.clock,
         rate=settings.dispatch_rate,
         batch_seconds=settings.dispatch_interval,
-        budget=budget,
     )
+    application.bot_data["dispatcher"] = dispatcher
+    # One budget for every message, so answers and reminders together stay under Telegram's
+    # 30 a second; a dispatch rate raised above it (paid broadcasts) raises it too.
+    application.bot_data["budget"] = dispatcher.budget
     private = filters.ChatType.PRIVATE
     if settings.peer_group_id is not None:
         # The peer workers' group first: its buttons and messages never reach the companion.

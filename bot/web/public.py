@@ -6,7 +6,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.directory import InvalidContact
-from bot.health import check
 from bot.web import contact_form
 from bot.web.app import current_user, redirect, render, services_of
 from bot.web.entries import edit_page, post_change, post_confirm
@@ -30,10 +29,7 @@ async def index(request: Request) -> Response:
 async def health(request: Request) -> Response:
     """For the operator's monitoring: the database, the last reminder sent, what is waiting
     to be sent, and whether Rasa answers. Counts only; 503 when the database fails."""
-    services = services_of(request)
-    found = await check(
-        services.companion.people.db, services.settings.rasa_url, services.clock.now()
-    )
+    found = await services_of(request).health()
     return JSONResponse(found.as_json(), status_code=200 if found.database else 503)
 
 
