@@ -72,12 +72,8 @@ def test_answers_change_which_messages_are_planned(services: Services) -> None:
     assert on_ost != not_on_ost
 
 
-def test_new_content_reaches_people_without_a_restart(services: Services) -> None:
-    onboard(services, CHAT)
-    timeline = Path(services.settings.content_dir) / "en" / "timeline.yml"
-    timeline.write_text(
-        timeline.read_text()
-        + """
+# A timeline message added to the content folder while the bot runs.
+NEW_MESSAGE = """
   - id: brand-new-message
     topic: feelings
     when: 3 days after
@@ -87,7 +83,12 @@ def test_new_content_reaches_people_without_a_restart(services: Services) -> Non
     body: |
       A new message from the peer team.
 """
-    )
+
+
+def test_new_content_reaches_people_without_a_restart(services: Services) -> None:
+    onboard(services, CHAT)
+    timeline = Path(services.settings.content_dir) / "en" / "timeline.yml"
+    timeline.write_text(timeline.read_text() + NEW_MESSAGE)
     assert services.reload_content()
     assert outbox(services)["brand-new-message"] == ("planned", None)
     person = services.companion.people.by_chat(CHAT)

@@ -10,6 +10,7 @@ from bot.telegram_app import Services
 from tests.botharness import Harness
 from tests.conversation import onboard, talk
 from tests.hotqueries import full_scans, hot_queries, plan
+from tests.test_reminders import NEW_MESSAGE
 
 
 def test_what_the_bot_asks_every_round_and_message_never_reads_every_row(
@@ -52,18 +53,6 @@ def test_what_falls_due_while_paused_leaves_the_queue_at_the_next_round(
     assert [d.message_id for d in services.outbox.claim_due(services.clock.now(), 20)] == [
         "dose-half-and-wait"
     ]
-
-
-NEW_MESSAGE = """
-  - id: brand-new-message
-    topic: feelings
-    when: 3 days after
-    priority: normal
-    author: peer writer (test)
-    reviewer: peer reviewer (test)
-    body: |
-      A new message from the peer team.
-"""
 
 
 async def test_an_emergency_card_does_not_wait_for_everyone_to_be_re_planned(
